@@ -1,0 +1,242 @@
+//! Decoding response heads and what they say about the session.
+
+use super::table::{CookieAction, CookieNews, Next, StatusClass, transition};
+use super::{ClientSession, InFlight, NotEstablished, Phase, Response};
+use crate::Progress;
+use crate::RequestKind;
+use crate::cookie::{SESSION_COOKIE, parse_set_cookie};
+use crate::date::parse_cookie_date;
+use crate::error::{DecodeError, Malformed};
+use crate::head::BodyFraming;
+use crate::head::fields::{Fields, list_elements};
+use crate::head::framing::{FramingError, response_framing};
+use crate::head::scan::Scan;
+use crate::head::token::is_cookie_value;
+use crate::time::Instant;
+
+/// The session cookie a response set, checked and ready to store.
+struct CookieUpdate<'b> {
+    news: CookieNews,
+    value: &'b [u8],
+    /// `Path`, or `None` for the default path.
+    path: Option<&'b [u8]>,
+    expires_at: Option<Instant>,
+}
+
+impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE_MAX, MAX_HEADERS> {
+    /// Reads the response head to the request in flight from `input`: the bytes received so far,
+    /// starting at the head's first byte. Call it again with more bytes after `Partial`; the search
+    /// for the end of the head resumes where it stopped rather than starting over.
+    ///
+    /// On `Complete`, `consumed` bytes were the head; the body (as [`Response::body`] frames it)
+    /// starts right after. For an `Interim` (1xx) response, drop `consumed` bytes and call again for
+    /// the final response.
+    ///
+    /// # Errors
+    ///
+    /// A [`DecodeError`]. Except for [`DecodeError::NoRequestInFlight`], the request then counts as
+    /// answered, the session is where [`abort`](Self::abort) would leave it (a cookie that was too
+    /// long also wipes the old one), and the connection should be closed.
+    pub fn decode_response(
+        &mut self,
+        input: &[u8],
+        now: Instant,
+    ) -> Result<Progress<Response>, DecodeError> {
+        let Some(flight) = self.in_flight else {
+            return Err(DecodeError::NoRequestInFlight);
+        };
+        let head_len = match self.scanner.scan(input, self.config.max_head) {
+            Scan::Partial => return Ok(Progress::Partial),
+            Scan::TooLarge => {
+                return Err(self.fail(DecodeError::HeadTooLarge {
+                    max: self.config.max_head,
+                }));
+            }
+            Scan::Complete(len) => len,
+        };
+        let head = input.get(..head_len).unwrap_or_default();
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut parsed = httparse::Response::new(&mut headers);
+        let (status, version) = match parsed.parse(head) {
+            Ok(httparse::Status::Complete(len)) if len == head_len => {
+                match (parsed.code, parsed.version) {
+                    (Some(status), Some(version)) => (status, version),
+                    _ => return Err(self.fail(DecodeError::Malformed(Malformed::StatusLine))),
+                }
+            }
+            // The scanner saw an empty line httparse does not take as the end of the head.
+            Ok(_) => return Err(self.fail(DecodeError::Malformed(Malformed::LineEnding))),
+            Err(httparse::Error::TooManyHeaders) => {
+                return Err(self.fail(DecodeError::TooManyHeaders { max: MAX_HEADERS }));
+            }
+            Err(e) => {
+                return Err(self.fail(DecodeError::Malformed(Malformed::from_httparse(e, false))));
+            }
+        };
+        let fields = Fields::new(parsed.headers);
+
+        let class = StatusClass::of(status);
+        let body = match response_framing(&fields, flight.is_head, status) {
+            Ok(body) => body,
+            Err(FramingError::InvalidContentLength | FramingError::InvalidTransferEncoding) => {
+                return Err(self.fail(DecodeError::InvalidContentLength));
+            }
+        };
+        let keep_alive =
+            status != 101 && body != BodyFraming::UntilClose && keeps_alive(&fields, version);
+
+        let update = if class == StatusClass::Served && flight.kind != RequestKind::Logout {
+            match self.read_session_cookie(&fields, flight, now) {
+                Ok(update) => update,
+                Err(e) => {
+                    // The server meant to replace the cookie: the old one is as good as dead.
+                    self.abort();
+                    self.cookie.clear();
+                    self.phase = match self.phase {
+                        Phase::Active | Phase::Idle => Phase::Idle,
+                        Phase::Ending | Phase::Closed => Phase::Closed,
+                    };
+                    return Err(e);
+                }
+            }
+        } else {
+            None
+        };
+        let news = update.as_ref().map_or(CookieNews::None, |u| u.news);
+        let row = transition(flight.kind, class, news);
+
+        match (row.cookie, &update) {
+            (CookieAction::Store, Some(u)) => {
+                let base = self.config.base_path.as_bytes();
+                let path = match u.path {
+                    Some(path) => [path, &[][..]],
+                    None => [base.get(..flight.default_path_len).unwrap_or(b"/"), &[][..]],
+                };
+                // `read_session_cookie` checked the size, so this cannot be refused.
+                let _ = self.cookie.store(u.value, path, u.expires_at);
+            }
+            (CookieAction::Store | CookieAction::Keep, _) => {}
+            (CookieAction::Wipe, _) => self.cookie.clear(),
+        }
+        match row.next {
+            Next::Awaiting => {}
+            next => {
+                self.in_flight = None;
+                self.phase = match next {
+                    Next::Active => Phase::Active,
+                    Next::Closed => Phase::Closed,
+                    Next::Idle | Next::Awaiting => Phase::Idle,
+                };
+                self.apply_end_request();
+            }
+        }
+        self.scanner.reset();
+        Ok(Progress::Complete {
+            consumed: head_len,
+            value: Response {
+                status,
+                event: row.event,
+                body,
+                keep_alive,
+            },
+        })
+    }
+
+    /// Ends the request in flight after a bad response, as `abort` does.
+    fn fail(&mut self, error: DecodeError) -> DecodeError {
+        self.abort();
+        error
+    }
+
+    /// The last `JSESSIONID` the response sets, judged: usable, deleted, or not.
+    fn read_session_cookie<'b>(
+        &self,
+        fields: &Fields<'_, 'b>,
+        flight: InFlight,
+        now: Instant,
+    ) -> Result<Option<CookieUpdate<'b>>, DecodeError> {
+        let Some(cookie) = fields
+            .values("set-cookie")
+            .filter_map(parse_set_cookie)
+            .filter(|c| c.name == SESSION_COOKIE.as_bytes())
+            .last()
+        else {
+            return Ok(None);
+        };
+        let base = self.config.base_path.as_bytes();
+        let path_len = cookie.path.map_or(flight.default_path_len, <[u8]>::len);
+
+        // RFC 6265 §5.3: Max-Age wins over Expires; a lifetime that is over deletes the cookie.
+        let lifetime_secs = match (cookie.max_age, cookie.expires) {
+            (Some(max_age), _) => Some(max_age),
+            (None, Some(expires)) => self.expires_in(fields, expires, now),
+            (None, None) => None,
+        };
+        let mut update = CookieUpdate {
+            news: CookieNews::New,
+            value: cookie.value,
+            path: cookie.path,
+            expires_at: None,
+        };
+        if let Some(secs) = lifetime_secs {
+            if secs <= 0 {
+                // A deletion only concerns our cookie if it names our cookie's path.
+                let ours = match cookie.path {
+                    Some(path) => path == self.cookie.path(),
+                    None => base.get(..flight.default_path_len) == Some(self.cookie.path()),
+                };
+                update.news = if ours || flight.kind == RequestKind::Login {
+                    CookieNews::Deleted
+                } else {
+                    CookieNews::None
+                };
+                return Ok(Some(update));
+            }
+            update.expires_at = Some(now.saturating_add_secs(secs.unsigned_abs()));
+        }
+        if cookie.value.is_empty() || !is_cookie_value(cookie.value) {
+            update.news = CookieNews::Unusable(NotEstablished::InvalidValue);
+        } else if cookie.secure && !self.config.secure_channel {
+            update.news = CookieNews::Unusable(NotEstablished::InsecureChannel);
+        } else {
+            let required = cookie.value.len().saturating_add(path_len);
+            if required > COOKIE_MAX {
+                return Err(DecodeError::CookieTooLong {
+                    required,
+                    capacity: COOKIE_MAX,
+                });
+            }
+            if self.cookie.has_value(cookie.value) {
+                update.news = CookieNews::Same;
+            }
+        }
+        Ok(Some(update))
+    }
+
+    /// Seconds from now until an `Expires` date: judged against the response's `Date`, else against
+    /// the caller's clock if it is Unix time, else unknown (the cookie lasts for the session).
+    fn expires_in(&self, fields: &Fields<'_, '_>, expires: i64, now: Instant) -> Option<i64> {
+        let server_now = fields.values("date").find_map(parse_cookie_date);
+        match server_now {
+            Some(date) => Some(expires.saturating_sub(date)),
+            None if self.config.unix_clock => {
+                let now_secs = i64::try_from(now.as_millis() / 1000).unwrap_or(i64::MAX);
+                Some(expires.saturating_sub(now_secs))
+            }
+            None => None,
+        }
+    }
+}
+
+/// Whether the connection persists after this response (RFC 9112 §9.3).
+fn keeps_alive(fields: &Fields<'_, '_>, minor_version: u8) -> bool {
+    let mut close = false;
+    let mut keep_alive = false;
+    for value in fields.values("connection") {
+        for option in list_elements(value) {
+            close |= option.eq_ignore_ascii_case(b"close");
+            keep_alive |= option.eq_ignore_ascii_case(b"keep-alive");
+        }
+    }
+    !close && (minor_version >= 1 || keep_alive)
+}

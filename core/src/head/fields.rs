@@ -1,0 +1,132 @@
+//! Looking up header fields by name and splitting comma lists.
+
+use super::token::trim_ows;
+use httparse::Header;
+
+/// The header fields of one head, looked up case-insensitively.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields<'h, 'b> {
+    headers: &'h [Header<'b>],
+}
+
+impl<'h, 'b> Fields<'h, 'b> {
+    /// A view over parsed headers.
+    pub(crate) fn new(headers: &'h [Header<'b>]) -> Self {
+        Self { headers }
+    }
+
+    /// The values of every line named `name` (ASCII case-insensitive), in order.
+    pub(crate) fn values(&self, name: &'static str) -> impl Iterator<Item = &'b [u8]> + 'h {
+        self.headers
+            .iter()
+            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value)
+    }
+
+    /// Whether any line is named `name`.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the server gate, next, reads requests with it")
+    )]
+    pub(crate) fn contains(&self, name: &'static str) -> bool {
+        self.values(name).next().is_some()
+    }
+
+    /// All header lines.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the server gate, next, reads requests with it")
+    )]
+    pub(crate) fn all(&self) -> &'h [Header<'b>] {
+        self.headers
+    }
+}
+
+/// The non-empty elements of a comma-separated list (RFC 9110 §5.6.1), trimmed of optional
+/// whitespace. Commas inside a quoted string do not split.
+pub(crate) fn list_elements(value: &[u8]) -> ListElements<'_> {
+    ListElements { rest: Some(value) }
+}
+
+/// Iterator returned by [`list_elements`].
+#[derive(Clone, Debug)]
+pub(crate) struct ListElements<'a> {
+    rest: Option<&'a [u8]>,
+}
+
+impl<'a> Iterator for ListElements<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        loop {
+            let rest = self.rest?;
+            let (element, after) = split_unquoted(rest, b',');
+            self.rest = after;
+            let element = trim_ows(element);
+            if !element.is_empty() {
+                return Some(element);
+            }
+        }
+    }
+}
+
+/// Splits at the first `sep` outside a quoted string: the part before, and what follows the
+/// separator (`None` when there was none).
+pub(crate) fn split_unquoted(s: &[u8], sep: u8) -> (&[u8], Option<&[u8]>) {
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, &b) in s.iter().enumerate() {
+        if escaped {
+            escaped = false;
+        } else if quoted && b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            quoted = !quoted;
+        } else if b == sep && !quoted {
+            return (s.get(..i).unwrap_or_default(), s.get(i + 1..));
+        }
+    }
+    (s, None)
+}
+
+/// Builds [`Fields`] from name/value pairs for a test.
+#[cfg(test)]
+pub(crate) fn test_fields<R>(pairs: &[(&str, &str)], f: impl FnOnce(&Fields<'_, '_>) -> R) -> R {
+    let headers: std::vec::Vec<Header<'_>> = pairs
+        .iter()
+        .map(|(n, v)| Header {
+            name: n,
+            value: v.as_bytes(),
+        })
+        .collect();
+    f(&Fields::new(&headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::vec::Vec;
+
+    fn elements(s: &str) -> Vec<&[u8]> {
+        list_elements(s.as_bytes()).collect()
+    }
+
+    #[test]
+    fn lists_split_on_unquoted_commas_and_skip_empty_elements() {
+        assert_eq!(elements("a, b ,c"), [&b"a"[..], b"b", b"c"]);
+        assert_eq!(elements(" , a,,\t,b, "), [&b"a"[..], b"b"]);
+        assert_eq!(elements("x=\"1,2\", y"), [&b"x=\"1,2\""[..], b"y"]);
+        assert_eq!(elements("x=\"a\\\",b\", y"), [&b"x=\"a\\\",b\""[..], b"y"]);
+        assert_eq!(elements(""), Vec::<&[u8]>::new());
+    }
+
+    #[test]
+    fn lookup_is_case_insensitive_and_keeps_every_line() {
+        test_fields(&[("Prefer", "a"), ("PREFER", "b"), ("Other", "c")], |f| {
+            assert_eq!(f.values("prefer").collect::<Vec<_>>(), [&b"a"[..], b"b"]);
+            assert!(f.contains("other"));
+            assert!(!f.contains("cookie"));
+            assert_eq!(f.all().len(), 3);
+        });
+    }
+}

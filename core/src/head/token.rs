@@ -1,0 +1,131 @@
+//! Which bytes may stand where in a head: the checks that keep CR, LF and control bytes out of
+//! everything the core writes.
+
+/// RFC 9110 `tchar`: the bytes of a method or a header name.
+pub(crate) const fn is_tchar(b: u8) -> bool {
+    matches!(b,
+        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`'
+        | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+}
+
+/// A non-empty `token` (methods, header names).
+pub(crate) fn is_token(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
+}
+
+/// A header value the core is willing to write: visible ASCII, obs-text, space and tab, with no
+/// leading or trailing whitespace. CR, LF, NUL and every other control byte are refused, so no value
+/// can end a header line early or smuggle a second header in.
+pub(crate) fn is_field_value(s: &[u8]) -> bool {
+    let inner_ok = s
+        .iter()
+        .all(|&b| b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f));
+    let trimmed =
+        !matches!(s.first(), Some(b' ' | b'\t')) && !matches!(s.last(), Some(b' ' | b'\t'));
+    inner_ok && trimmed
+}
+
+/// An origin-form request target (`/path?query`) or `*`: visible ASCII only, so no space can split
+/// the request line and no control byte can end it.
+pub(crate) fn is_request_target(s: &[u8]) -> bool {
+    (s.first() == Some(&b'/') || s == b"*") && s.iter().all(|&b| (0x21..0x7f).contains(&b))
+}
+
+/// What may follow a base path to make a request target: nothing, or `/…` or `?…` of visible
+/// ASCII.
+pub(crate) fn is_relative_target(s: &[u8]) -> bool {
+    s.is_empty()
+        || (matches!(s.first(), Some(b'/' | b'?')) && s.iter().all(|&b| (0x21..0x7f).contains(&b)))
+}
+
+/// A `Host` value: a non-empty authority of visible ASCII without `/`, `?`, `#` or `@` (no path, no
+/// user info).
+pub(crate) fn is_host(s: &[u8]) -> bool {
+    !s.is_empty()
+        && s.iter()
+            .all(|&b| (0x21..0x7f).contains(&b) && !matches!(b, b'/' | b'?' | b'#' | b'@' | b','))
+}
+
+/// RFC 6265 `cookie-octet`: what a cookie value may hold, plus the surrounding `DQUOTE`s the grammar
+/// allows.
+pub(crate) fn is_cookie_value(s: &[u8]) -> bool {
+    let inner = match s {
+        [b'"', inner @ .., b'"'] => inner,
+        _ => s,
+    };
+    inner.iter().all(|&b| is_cookie_octet(b))
+}
+
+/// `%x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E`: no space, `"`, `,`, `;`, `\` or control byte.
+pub(crate) const fn is_cookie_octet(b: u8) -> bool {
+    matches!(b, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
+}
+
+/// A cookie `Path`: starts with `/`, visible ASCII other than `;`.
+pub(crate) fn is_cookie_path(s: &[u8]) -> bool {
+    s.first() == Some(&b'/') && s.iter().all(|&b| (0x21..0x7f).contains(&b) && b != b';')
+}
+
+/// Optional whitespace around a field or list element, trimmed.
+pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = s {
+        s = rest;
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_values_refuse_every_line_breaking_or_control_byte() {
+        assert!(is_field_value(b"persistent-auth"));
+        assert!(is_field_value(b"a b\tc \xe9"));
+        assert!(is_field_value(b""));
+        for b in (0u8..0x20).filter(|&b| b != b'\t').chain([0x7f]) {
+            assert!(!is_field_value(&[b'a', b, b'b']), "byte {b:#x}");
+        }
+        assert!(!is_field_value(b" leading"));
+        assert!(!is_field_value(b"trailing\t"));
+    }
+
+    #[test]
+    fn targets_hosts_tokens_and_cookie_bytes() {
+        assert!(is_request_target(b"/ovirt-engine/api?search=name%3Dx"));
+        assert!(is_request_target(b"*"));
+        assert!(!is_request_target(b"ovirt-engine"));
+        assert!(!is_request_target(b"/a b"));
+        assert!(!is_request_target(b"/a\r\nX: y"));
+        assert!(is_relative_target(b""));
+        assert!(is_relative_target(b"/vms?search=x"));
+        assert!(is_relative_target(b"?x=1"));
+        assert!(!is_relative_target(b"vms"));
+        assert!(!is_relative_target(b"/a b"));
+        assert!(is_host(b"engine.example.com:8443"));
+        assert!(is_host(b"[::1]:443"));
+        assert!(!is_host(b""));
+        assert!(!is_host(b"evil.com/path"));
+        assert!(!is_host(b"a b"));
+        assert!(is_token(b"HEAD"));
+        assert!(!is_token(b"HE AD"));
+        assert!(!is_token(b""));
+        assert!(is_cookie_value(b"5dQja5ubr4yvI2MM2z+LZxrK.node1/_-="));
+        assert!(is_cookie_value(b"\"quoted\""));
+        assert!(!is_cookie_value(b"a;b"));
+        assert!(!is_cookie_value(b"a b"));
+        assert!(!is_cookie_value(b"\"a\"b\""));
+        assert!(is_cookie_path(b"/ovirt-engine/api"));
+        assert!(!is_cookie_path(b"ovirt"));
+        assert!(!is_cookie_path(b"/a;b"));
+    }
+
+    #[test]
+    fn trims_optional_whitespace() {
+        assert_eq!(trim_ows(b" \t a b\t "), b"a b");
+        assert_eq!(trim_ows(b"   "), b"");
+    }
+}

@@ -1,0 +1,176 @@
+//! Writing heads into caller buffers, all or nothing.
+//!
+//! Every encoder is written once, generically over a [`Sink`], and run twice: first into a
+//! [`Counter`] that validates everything and sums the length, then, only when that length fits, into
+//! a [`SliceSink`] over the caller's buffer. So `out` is never touched on error and the error can say
+//! how many bytes were needed, without a second copy of the formatting logic that could drift.
+
+/// Where encoded bytes go.
+pub(crate) trait Sink {
+    /// Appends `bytes`.
+    fn put(&mut self, bytes: &[u8]);
+
+    /// Appends `n` in decimal.
+    fn put_decimal(&mut self, n: u64) {
+        let mut digits = [0u8; 20];
+        let text = format_decimal(n, &mut digits);
+        self.put(text);
+    }
+
+    /// Appends the padded base64 of the concatenated `parts`.
+    fn put_base64(&mut self, parts: &[&[u8]]) {
+        crate::basic::write_base64(self, parts);
+    }
+
+    /// Appends `Name: value\r\n`.
+    fn put_header(&mut self, name: &[u8], value: &[u8]) {
+        self.put(name);
+        self.put(b": ");
+        self.put(value);
+        self.put(b"\r\n");
+    }
+}
+
+/// Counts what would be written.
+#[derive(Debug, Default)]
+pub(crate) struct Counter {
+    /// Bytes counted so far; saturates, so an absurd request fails the size check instead of
+    /// wrapping round.
+    pub(crate) len: usize,
+}
+
+impl Sink for Counter {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.len = self.len.saturating_add(bytes.len());
+    }
+
+    fn put_decimal(&mut self, n: u64) {
+        self.len = self.len.saturating_add(decimal_len(n));
+    }
+
+    fn put_base64(&mut self, parts: &[&[u8]]) {
+        let len = parts
+            .iter()
+            .fold(0usize, |acc, p| acc.saturating_add(p.len()));
+        self.len = self.len.saturating_add(crate::basic::base64_len(len));
+    }
+}
+
+/// Writes into a slice that a [`Counter`] pass has shown to be large enough.
+#[derive(Debug)]
+pub(crate) struct SliceSink<'a> {
+    out: &'a mut [u8],
+    at: usize,
+}
+
+impl<'a> SliceSink<'a> {
+    /// A sink writing from the start of `out`.
+    pub(crate) fn new(out: &'a mut [u8]) -> Self {
+        Self { out, at: 0 }
+    }
+
+    /// Bytes written so far.
+    pub(crate) fn written(&self) -> usize {
+        self.at
+    }
+}
+
+impl Sink for SliceSink<'_> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        // The counting pass proved the room; should it ever be wrong, writing stops short and the
+        // final length check in `encode_all_or_nothing` reports it instead of panicking.
+        let end = self.at.saturating_add(bytes.len());
+        if let Some(dst) = self.out.get_mut(self.at..end) {
+            dst.copy_from_slice(bytes);
+            self.at = end;
+        } else {
+            self.at = usize::MAX;
+        }
+    }
+}
+
+/// Something already validated that can be written into any [`Sink`].
+pub(crate) trait Encode {
+    /// Writes the encoding. It must write the same bytes into every sink.
+    fn encode<S: Sink>(&self, sink: &mut S);
+}
+
+/// Runs `item` into a counter, then into `out` if the count fits.
+///
+/// Returns the length written, or `Err(required)` with `out` untouched.
+pub(crate) fn encode_all_or_nothing<E: Encode>(out: &mut [u8], item: &E) -> Result<usize, usize> {
+    let mut counter = Counter::default();
+    item.encode(&mut counter);
+    let required = counter.len;
+    if required > out.len() {
+        return Err(required);
+    }
+    let mut sink = SliceSink::new(out);
+    item.encode(&mut sink);
+    if sink.written() == required {
+        Ok(required)
+    } else {
+        Err(required)
+    }
+}
+
+/// Number of decimal digits of `n`.
+pub(crate) const fn decimal_len(mut n: u64) -> usize {
+    let mut len = 1;
+    while n >= 10 {
+        n /= 10;
+        len += 1;
+    }
+    len
+}
+
+/// `n` in decimal, in the tail of `digits`.
+pub(crate) fn format_decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            // `n % 10` is below 10, so the cast cannot truncate.
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    digits.get(start..).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals() {
+        let mut d = [0; 20];
+        for n in [0, 7, 10, 99, 100, 1234567890, u64::MAX] {
+            let text = std::format!("{n}");
+            assert_eq!(format_decimal(n, &mut d), text.as_bytes());
+            assert_eq!(decimal_len(n), text.len());
+        }
+    }
+
+    #[test]
+    fn all_or_nothing() {
+        struct Sample;
+        impl Encode for Sample {
+            fn encode<S: Sink>(&self, s: &mut S) {
+                s.put_header(b"Session-TTL", b"5");
+                s.put_decimal(42);
+            }
+        }
+        let mut small = [0xAAu8; 10];
+        assert_eq!(encode_all_or_nothing(&mut small, &Sample), Err(18));
+        assert_eq!(small, [0xAA; 10], "out untouched");
+        let mut big = [0u8; 32];
+        assert_eq!(encode_all_or_nothing(&mut big, &Sample), Ok(18));
+        assert_eq!(&big[..18], b"Session-TTL: 5\r\n42");
+    }
+}
