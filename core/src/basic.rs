@@ -6,9 +6,18 @@
 
 use crate::head::write::Sink;
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::alphabet;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use core::fmt;
 use zeroize::Zeroize;
+
+/// Standard base64 that takes `=` padding or its absence: clients differ, and the padding carries
+/// no information.
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// Credentials for one login, borrowed for the call. `Debug` never shows the secret.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -81,6 +90,97 @@ impl fmt::Debug for Credentials<'_> {
                 .field("token", &"<redacted>")
                 .finish(),
         }
+    }
+}
+
+/// Why an `Authorization` header could not be read as credentials. The gate answers 401 to each.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MalformedCredentials {
+    /// The scheme is neither `Basic` nor `Bearer`.
+    UnknownScheme,
+    /// The Basic payload is not base64.
+    InvalidBase64,
+    /// The decoded Basic payload has no `:` between user and password.
+    MissingColon,
+    /// The user name is empty.
+    EmptyUser,
+    /// User or password is not UTF-8.
+    NotUtf8,
+    /// User or password holds a control byte (RFC 7617 §2).
+    ControlBytes,
+    /// The decoded credentials are longer than the gate's `CREDENTIALS_MAX`.
+    TooLong,
+    /// The bearer token is not `token68`.
+    InvalidToken,
+}
+
+impl fmt::Display for MalformedCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::UnknownScheme => "unknown authentication scheme",
+            Self::InvalidBase64 => "Basic credentials are not base64",
+            Self::MissingColon => "Basic credentials have no ':' between user and password",
+            Self::EmptyUser => "empty user name",
+            Self::NotUtf8 => "credentials are not UTF-8",
+            Self::ControlBytes => "credentials hold control bytes",
+            Self::TooLong => "credentials are too long",
+            Self::InvalidToken => "bearer token is not token68",
+        })
+    }
+}
+
+/// Reads an `Authorization` value. Basic credentials are decoded into `scratch`, which the caller
+/// wipes afterwards; a bearer token is borrowed from `value`.
+pub(crate) fn parse_authorization<'b>(
+    value: &'b [u8],
+    scratch: &'b mut [u8],
+) -> Result<Credentials<'b>, MalformedCredentials> {
+    let split = value.iter().position(|&b| b == b' ').unwrap_or(value.len());
+    let (scheme, rest) = value.split_at(split);
+    let payload = crate::head::token::trim_ows(rest);
+    if scheme.eq_ignore_ascii_case(b"basic") {
+        decode_basic(payload, scratch)
+    } else if scheme.eq_ignore_ascii_case(b"bearer") {
+        if !is_token68(payload) {
+            return Err(MalformedCredentials::InvalidToken);
+        }
+        let token =
+            core::str::from_utf8(payload).map_err(|_| MalformedCredentials::InvalidToken)?;
+        Ok(Credentials::Bearer { token })
+    } else {
+        Err(MalformedCredentials::UnknownScheme)
+    }
+}
+
+fn decode_basic<'s>(
+    payload: &[u8],
+    scratch: &'s mut [u8],
+) -> Result<Credentials<'s>, MalformedCredentials> {
+    // base64 needs room for its estimate (a multiple of 3) even when the result is shorter.
+    if payload.len().div_ceil(4).saturating_mul(3) > scratch.len() {
+        return Err(MalformedCredentials::TooLong);
+    }
+    let len = LENIENT
+        .decode_slice(payload, scratch)
+        .map_err(|_| MalformedCredentials::InvalidBase64)?;
+    let decoded = scratch.get(..len).unwrap_or_default();
+    let colon = decoded
+        .iter()
+        .position(|&b| b == b':')
+        .ok_or(MalformedCredentials::MissingColon)?;
+    let (user, password) = decoded.split_at(colon);
+    let password = password.get(1..).unwrap_or_default();
+    if user.is_empty() {
+        return Err(MalformedCredentials::EmptyUser);
+    }
+    let user = core::str::from_utf8(user).map_err(|_| MalformedCredentials::NotUtf8)?;
+    let password = core::str::from_utf8(password).map_err(|_| MalformedCredentials::NotUtf8)?;
+    let creds = Credentials::Basic { user, password };
+    if creds.is_valid() {
+        Ok(creds)
+    } else {
+        Err(MalformedCredentials::ControlBytes)
     }
 }
 
@@ -194,6 +294,64 @@ mod tests {
         assert!(!Credentials::basic("ad:min", "x").is_valid());
         assert!(!Credentials::basic("admin", "x\r\ny").is_valid());
         assert!(!Credentials::basic("ad\x7fmin", "x").is_valid());
+    }
+
+    #[test]
+    fn parses_authorization_headers() {
+        let mut scratch = [0u8; 64];
+        assert_eq!(
+            parse_authorization(
+                b"Basic cmhldm1hZG1pbkBibGFjay5xdW1yYW5ldC5jb206MTIzNDU2",
+                &mut scratch
+            ),
+            Ok(Credentials::basic(
+                "rhevmadmin@black.qumranet.com",
+                "123456"
+            ))
+        );
+        // Scheme in any case, padding optional, a colon in the password.
+        let mut scratch = [0u8; 64];
+        assert_eq!(
+            parse_authorization(b"BASIC  dTpwOnc", &mut scratch),
+            Ok(Credentials::basic("u", "p:w"))
+        );
+        let mut scratch = [0u8; 64];
+        assert_eq!(
+            parse_authorization(b"basic dTpwOnc=", &mut scratch),
+            Ok(Credentials::basic("u", "p:w"))
+        );
+        let mut scratch = [0u8; 64];
+        assert_eq!(
+            parse_authorization(b"Bearer abc.def", &mut scratch),
+            Ok(Credentials::bearer("abc.def"))
+        );
+    }
+
+    #[test]
+    fn malformed_authorization_headers() {
+        use MalformedCredentials::*;
+        let long = std::format!("Basic {}", "QUFB".repeat(30)); // 90 bytes decoded
+        for (value, error) in [
+            ("Digest username=x", UnknownScheme),
+            ("", UnknownScheme),
+            ("Basic", MissingColon), // empty payload
+            ("Basic !!!!", InvalidBase64),
+            ("Basic dXNlcg==", MissingColon), // "user"
+            ("Basic OnB3", EmptyUser),        // ":pw"
+            ("Basic /w==", MissingColon),     // 0xff
+            ("Basic dTr/", NotUtf8),          // "u:" 0xff
+            ("Basic dTpwAHc=", ControlBytes), // "u:p\0w"
+            (long.as_str(), TooLong),
+            ("Bearer a b", InvalidToken),
+            ("Bearer ", InvalidToken),
+        ] {
+            let mut scratch = [0u8; 64];
+            assert_eq!(
+                parse_authorization(value.as_bytes(), &mut scratch),
+                Err(error),
+                "{value:?}"
+            );
+        }
     }
 
     #[test]

@@ -83,10 +83,6 @@ fn parse_max_age(text: &[u8]) -> Option<i64> {
 
 /// The `name=value` pairs of a `Cookie` request header (`a=1; b=2`), trimmed. Pairs without `=`
 /// are skipped.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the server gate, next, reads requests with it")
-)]
 pub(crate) fn cookie_pairs(value: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     value.split(|&b| b == b';').filter_map(|pair| {
         let (name, value) = split_at_byte(pair, b'=');

@@ -57,10 +57,15 @@ pub enum ConfigError {
     /// The host is empty or holds bytes that cannot stand in a `Host` header (control bytes, space,
     /// `/`, `?`, `#`, `@`, `,`).
     InvalidHost,
-    /// The base path does not start with `/` or holds bytes that cannot stand in a request target.
+    /// The base path does not start with `/` or holds bytes that cannot stand in a request target
+    /// or a cookie `Path`.
     InvalidBasePath,
-    /// The response head cap is below the 16 bytes of the shortest status line.
+    /// The head cap is below 16 bytes, shorter than any real head.
     MaxHeadTooSmall,
+    /// The realm is empty or holds `"`, `\\` or bytes a header cannot carry.
+    InvalidRealm,
+    /// An idle timeout or the largest `Session-TTL` is zero.
+    ZeroTimeout,
 }
 
 impl fmt::Display for ConfigError {
@@ -69,6 +74,8 @@ impl fmt::Display for ConfigError {
             Self::InvalidHost => "host is empty or holds bytes a Host header cannot carry",
             Self::InvalidBasePath => "base path must be an absolute path of visible ASCII",
             Self::MaxHeadTooSmall => "maximum head size must be at least 16 bytes",
+            Self::InvalidRealm => "realm is empty or holds quotes, backslashes or control bytes",
+            Self::ZeroTimeout => "timeouts must be at least one minute",
         })
     }
 }

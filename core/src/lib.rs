@@ -69,6 +69,14 @@
 //! A real client also handles [`SessionEvent::Expired`] (send the request again: it logs in, once)
 //! and reads each body before the next request; the `persistent-auth-io` and
 //! `persistent-auth-tokio` crates do that over sockets.
+//!
+//! # Server side
+//!
+//! [`SessionGate`] puts the same protocol in front of a server's handlers: it reads request heads,
+//! decides (log in, reuse, end, one-shot, or refuse with 401/403/503), and writes the `Set-Cookie`
+//! and `WWW-Authenticate` headers the response needs. Session ids come from the caller's CSPRNG
+//! ([`IdSource`]), credentials are checked by the caller's [`Verifier`], sessions live in a bounded
+//! [`SessionStore`] ([`ArrayStore`] by default).
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -83,11 +91,13 @@ mod client;
 mod cookie;
 mod date;
 mod error;
+mod gate;
 mod head;
+mod prefer;
 mod secret;
 mod time;
 
-pub use basic::Credentials;
+pub use basic::{Credentials, MalformedCredentials};
 pub use chunked::{ChunkedDecoder, Decoded};
 pub use client::{
     ClientConfig, ClientSession, ClientState, DEFAULT_MAX_HEAD, NotEstablished, RequestBody,
@@ -95,10 +105,17 @@ pub use client::{
 };
 pub use cookie::SESSION_COOKIE;
 pub use error::{ChunkedError, ConfigError, DecodeError, EncodeError, Malformed};
+pub use gate::{
+    ArrayStore, DEFAULT_IDLE_TIMEOUT_MINUTES, DEFAULT_MAX_SESSION_TTL_MINUTES, Decision,
+    GateConfig, GateError, Granted, HeadReader, IdSource, IdSourceError, Refusal, RequestParts,
+    SESSION_ID_BYTES, SESSION_ID_TEXT_LEN, SessionGate, SessionId, SessionRecord, SessionStore,
+    UserId, Verdict, Verifier,
+};
 pub use head::BodyFraming;
 /// A header line: a name and a raw value. The same type httparse fills, so heads parsed by
 /// httparse pass straight through.
 pub use httparse::Header;
+pub use prefer::Preferences;
 pub use time::Instant;
 
 /// The result of reading from a buffer that may not yet hold the whole thing (httparse's

@@ -8,7 +8,10 @@
 
 #![no_std]
 
-use persistent_auth::{ClientConfig, ClientSession, Credentials, Instant, Progress, RequestHead};
+use persistent_auth::{
+    ArrayStore, ClientConfig, ClientSession, Credentials, GateConfig, HeadReader, IdSource,
+    IdSourceError, Instant, Progress, RequestHead, SessionGate, UserId, Verifier,
+};
 
 /// Runs one whole session against canned answers; returns the number of events seen, or -1.
 // Exported so that the code is kept and its symbols can be inspected; the only unsafe attribute
@@ -51,6 +54,47 @@ pub extern "C" fn persistent_auth_no_std_check() -> i32 {
         }
     }
     events
+}
+
+struct OneUser;
+
+impl Verifier for OneUser {
+    fn verify(&mut self, credentials: &Credentials<'_>) -> Option<UserId> {
+        (*credentials == Credentials::basic("admin@internal", "secret")).then_some(UserId(1))
+    }
+}
+
+/// Not random: this library is only linked, never run.
+struct FixedIds;
+
+impl IdSource for FixedIds {
+    fn fill(&mut self, bytes: &mut [u8]) -> Result<(), IdSourceError> {
+        bytes.fill(0x5a);
+        Ok(())
+    }
+}
+
+/// Runs a login through the gate; returns the length of the response headers, or -1.
+#[allow(unsafe_code)]
+#[unsafe(no_mangle)]
+pub extern "C" fn persistent_auth_no_std_check_gate() -> i32 {
+    let Ok(mut gate) = SessionGate::<'static, ArrayStore<4>, 32, 256>::new(
+        GateConfig::new("/ovirt-engine/api"),
+        ArrayStore::new(),
+    ) else {
+        return -1;
+    };
+    let request = b"HEAD /ovirt-engine/api HTTP/1.1\r\nAuthorization: Basic YWRtaW5AaW50ZXJuYWw6c2VjcmV0\r\nPrefer: persistent-auth\r\n\r\n";
+    let mut reader = HeadReader::new();
+    let Ok(Progress::Complete { value, .. }) =
+        gate.inspect_request(&mut reader, request, Instant(0), &mut OneUser, &mut FixedIds)
+    else {
+        return -1;
+    };
+    let mut out = [0u8; 256];
+    let written = gate.encode_response_headers(&value, &mut out);
+    gate.finish(value);
+    written.map_or(-1, |n| i32::try_from(n).unwrap_or(-1))
 }
 
 #[panic_handler]

@@ -8,7 +8,7 @@ use crate::cookie::{SESSION_COOKIE, parse_set_cookie};
 use crate::date::parse_cookie_date;
 use crate::error::{DecodeError, Malformed};
 use crate::head::BodyFraming;
-use crate::head::fields::{Fields, list_elements};
+use crate::head::fields::{Fields, keeps_alive};
 use crate::head::framing::{FramingError, response_framing};
 use crate::head::scan::Scan;
 use crate::head::token::is_cookie_value;
@@ -226,17 +226,4 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
             None => None,
         }
     }
-}
-
-/// Whether the connection persists after this response (RFC 9112 §9.3).
-fn keeps_alive(fields: &Fields<'_, '_>, minor_version: u8) -> bool {
-    let mut close = false;
-    let mut keep_alive = false;
-    for value in fields.values("connection") {
-        for option in list_elements(value) {
-            close |= option.eq_ignore_ascii_case(b"close");
-            keep_alive |= option.eq_ignore_ascii_case(b"keep-alive");
-        }
-    }
-    !close && (minor_version >= 1 || keep_alive)
 }

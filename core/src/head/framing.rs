@@ -53,10 +53,6 @@ pub(crate) fn response_framing(
 
 /// The framing of a request body. Requests without length are bodiless, and a transfer coding that
 /// is not chunked last cannot be delimited at all (RFC 9112 §6.3 rule 4: answer 400).
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the server gate, next, reads requests with it")
-)]
 pub(crate) fn request_framing(fields: &Fields<'_, '_>) -> Result<BodyFraming, FramingError> {
     if let Some(chunked_last) = transfer_coding(fields) {
         return if chunked_last {

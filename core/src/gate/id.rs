@@ -1,0 +1,173 @@
+//! Session ids: 128 random bits from the caller's CSPRNG, written cookie-safe, compared in constant
+//! time, wiped when dropped.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use core::fmt;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
+
+/// Random bytes in a session id: 128 bits, the OWASP minimum of session id entropy.
+pub const SESSION_ID_BYTES: usize = 16;
+
+/// Length of a session id as it appears in the cookie: unpadded base64url of the bytes.
+pub const SESSION_ID_TEXT_LEN: usize = 22;
+
+/// The caller's source of cryptographically secure random bytes, the only place session ids come
+/// from (the gate never takes an id from a client: no session fixation).
+pub trait IdSource {
+    /// Fills `bytes` with fresh random bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`IdSourceError`] when no randomness is available; the gate then answers 503 instead of
+    /// issuing a guessable id.
+    fn fill(&mut self, bytes: &mut [u8]) -> Result<(), IdSourceError>;
+}
+
+/// The random source failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IdSourceError;
+
+impl fmt::Display for IdSourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the random source failed")
+    }
+}
+
+impl core::error::Error for IdSourceError {}
+
+/// A session id. `Debug` shows nothing of it; equality is constant-time; dropping wipes it.
+#[derive(Clone)]
+pub struct SessionId([u8; SESSION_ID_BYTES]);
+
+impl SessionId {
+    /// Draws a fresh id from `source`.
+    pub(crate) fn generate(source: &mut impl IdSource) -> Result<Self, IdSourceError> {
+        let mut id = Self([0; SESSION_ID_BYTES]);
+        source.fill(&mut id.0)?;
+        Ok(id)
+    }
+
+    /// Reads an id from a cookie value or `JSESSIONID` header: exactly the 22 base64url characters
+    /// the gate writes, optionally in double quotes. Anything else is no id of ours.
+    #[must_use]
+    pub fn from_text(text: &[u8]) -> Option<Self> {
+        let text = match text {
+            [b'"', inner @ .., b'"'] => inner,
+            _ => text,
+        };
+        if text.len() != SESSION_ID_TEXT_LEN {
+            return None;
+        }
+        let mut id = Self([0; SESSION_ID_BYTES]);
+        match URL_SAFE_NO_PAD.decode_slice(text, &mut id.0) {
+            Ok(SESSION_ID_BYTES) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The id as it goes into the cookie.
+    pub(crate) fn to_text(&self) -> IdText {
+        let mut text = IdText([0; SESSION_ID_TEXT_LEN]);
+        // 16 bytes always encode to 22 characters.
+        let _ = URL_SAFE_NO_PAD.encode_slice(self.0, &mut text.0);
+        text
+    }
+}
+
+impl Drop for SessionId {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl PartialEq for SessionId {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl Eq for SessionId {}
+
+impl fmt::Debug for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionId(<redacted>)")
+    }
+}
+
+/// A session id written out, wiped when dropped.
+pub(crate) struct IdText([u8; SESSION_ID_TEXT_LEN]);
+
+impl IdText {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for IdText {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A deterministic "random" source for tests: a counter. Never use such a thing for real.
+    #[derive(Debug, Default)]
+    pub(crate) struct CountingIds(pub(crate) u8);
+
+    impl IdSource for CountingIds {
+        fn fill(&mut self, bytes: &mut [u8]) -> Result<(), IdSourceError> {
+            self.0 = self.0.wrapping_add(1);
+            for (i, b) in bytes.iter_mut().enumerate() {
+                *b = self.0.wrapping_mul(31).wrapping_add(i as u8);
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn text_round_trip() {
+        let id = SessionId::generate(&mut CountingIds(0)).unwrap();
+        let text = id.to_text();
+        assert_eq!(text.as_bytes().len(), SESSION_ID_TEXT_LEN);
+        assert!(crate::head::token::is_cookie_value(text.as_bytes()));
+        assert_eq!(SessionId::from_text(text.as_bytes()), Some(id.clone()));
+        let mut quoted = std::vec![b'"'];
+        quoted.extend_from_slice(text.as_bytes());
+        quoted.push(b'"');
+        assert_eq!(SessionId::from_text(&quoted), Some(id));
+    }
+
+    #[test]
+    fn foreign_ids_are_no_ids() {
+        for text in [
+            &b""[..],
+            b"short",
+            b"5dQja5ubr4yvI2MM2z+LZxrK",
+            b"AAAAAAAAAAAAAAAAAAAAA!",
+            b"AAAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            assert_eq!(
+                SessionId::from_text(text),
+                None,
+                "{:?}",
+                text.escape_ascii()
+            );
+        }
+        // The last character of 22 carries 2 spare bits; base64 refuses non-canonical ones.
+        assert_eq!(SessionId::from_text(b"AAAAAAAAAAAAAAAAAAAAAB"), None);
+    }
+
+    #[test]
+    fn debug_shows_nothing() {
+        let id = SessionId::generate(&mut CountingIds(0)).unwrap();
+        let text = std::string::String::from_utf8(id.to_text().as_bytes().to_vec()).unwrap();
+        let shown = std::format!("{id:?}");
+        assert!(!shown.contains(&text));
+        assert!(!shown.contains(&std::format!("{:?}", id.0)));
+    }
+}

@@ -1,0 +1,228 @@
+//! Where the gate keeps its sessions: the [`SessionStore`] trait and a fixed-capacity default.
+
+use super::id::SessionId;
+use crate::time::Instant;
+
+/// Who a session or a request belongs to, as the caller's [`Verifier`](super::Verifier) names users
+/// (an index into a user table, a database key, a hash).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UserId(pub u64);
+
+/// One live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    id: SessionId,
+    /// Whose session it is.
+    pub user: UserId,
+    /// When it was created.
+    pub created: Instant,
+    /// When a request last used it.
+    pub last_used: Instant,
+    /// How long it may stay unused, in milliseconds.
+    pub idle_timeout_ms: u64,
+    /// Whether its requests must repeat the id in a `JSESSIONID` header.
+    pub csrf_protection: bool,
+}
+
+impl SessionRecord {
+    pub(crate) fn new(id: SessionId, user: UserId, now: Instant, idle_timeout_ms: u64) -> Self {
+        Self {
+            id,
+            user,
+            created: now,
+            last_used: now,
+            idle_timeout_ms,
+            csrf_protection: false,
+        }
+    }
+
+    /// The session's id.
+    #[must_use]
+    pub fn id(&self) -> &SessionId {
+        &self.id
+    }
+
+    /// When the session dies if unused.
+    #[must_use]
+    pub fn expires_at(&self) -> Instant {
+        self.last_used.saturating_add_millis(self.idle_timeout_ms)
+    }
+
+    /// Whether the session is dead at `now`.
+    #[must_use]
+    pub fn is_expired(&self, now: Instant) -> bool {
+        now >= self.expires_at()
+    }
+}
+
+/// Storage for sessions, bounded. Implement it to keep sessions elsewhere (a shared table, flash);
+/// [`ArrayStore`] keeps them inline.
+///
+/// Implementations compare ids with [`SessionId`]'s constant-time equality and drop removed
+/// records (whose ids wipe themselves).
+pub trait SessionStore {
+    /// How many sessions are held, live or expired.
+    fn len(&self) -> usize;
+
+    /// Whether no session is held.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The session with this id, live or expired.
+    fn find_mut(&mut self, id: &SessionId) -> Option<&mut SessionRecord>;
+
+    /// Adds a session.
+    ///
+    /// # Errors
+    ///
+    /// Gives the record back when the store is full. It must never make room by dropping another
+    /// session: the gate decides what may go.
+    fn insert(&mut self, record: SessionRecord) -> Result<(), SessionRecord>;
+
+    /// Removes the session with this id; whether there was one.
+    fn remove(&mut self, id: &SessionId) -> bool;
+
+    /// Removes every session expired at `now`; how many went.
+    fn remove_expired(&mut self, now: Instant) -> usize;
+
+    /// How many live sessions `user` has at `now`.
+    fn count_live(&self, user: UserId, now: Instant) -> usize;
+}
+
+/// Up to `N` sessions held inline, no allocation. Lookups scan all slots.
+#[derive(Debug)]
+pub struct ArrayStore<const N: usize> {
+    slots: [Option<SessionRecord>; N],
+    len: usize,
+}
+
+impl<const N: usize> ArrayStore<N> {
+    /// An empty store.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            slots: [const { None }; N],
+            len: 0,
+        }
+    }
+
+    /// The capacity, `N`.
+    #[must_use]
+    pub const fn capacity(&self) -> usize {
+        N
+    }
+
+    /// Iterates over the sessions held.
+    pub fn iter(&self) -> impl Iterator<Item = &SessionRecord> {
+        self.slots.iter().flatten()
+    }
+}
+
+impl<const N: usize> Default for ArrayStore<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> SessionStore for ArrayStore<N> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn find_mut(&mut self, id: &SessionId) -> Option<&mut SessionRecord> {
+        self.slots.iter_mut().flatten().find(|r| r.id() == id)
+    }
+
+    fn insert(&mut self, record: SessionRecord) -> Result<(), SessionRecord> {
+        match self.slots.iter_mut().find(|s| s.is_none()) {
+            Some(slot) => {
+                *slot = Some(record);
+                self.len += 1;
+                Ok(())
+            }
+            None => Err(record),
+        }
+    }
+
+    fn remove(&mut self, id: &SessionId) -> bool {
+        match self
+            .slots
+            .iter_mut()
+            .find(|s| s.as_ref().is_some_and(|r| r.id() == id))
+        {
+            Some(slot) => {
+                // Dropping the record wipes its id.
+                *slot = None;
+                self.len -= 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn remove_expired(&mut self, now: Instant) -> usize {
+        let mut removed = 0;
+        for slot in &mut self.slots {
+            if slot.as_ref().is_some_and(|r| r.is_expired(now)) {
+                *slot = None;
+                removed += 1;
+            }
+        }
+        self.len -= removed;
+        removed
+    }
+
+    fn count_live(&self, user: UserId, now: Instant) -> usize {
+        self.iter()
+            .filter(|r| r.user == user && !r.is_expired(now))
+            .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::id::tests::CountingIds;
+    use super::*;
+
+    fn record(ids: &mut CountingIds, user: u64, now: u64) -> SessionRecord {
+        SessionRecord::new(
+            SessionId::generate(ids).unwrap(),
+            UserId(user),
+            Instant(now),
+            1_000,
+        )
+    }
+
+    #[test]
+    fn bounded_and_never_evicting_on_its_own() {
+        let mut ids = CountingIds::default();
+        let mut store = ArrayStore::<2>::new();
+        let a = record(&mut ids, 1, 0);
+        let a_id = a.id().clone();
+        store.insert(a).unwrap();
+        store.insert(record(&mut ids, 1, 500)).unwrap();
+        let refused = record(&mut ids, 2, 0);
+        assert!(store.insert(refused).is_err());
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.count_live(UserId(1), Instant(999)), 2);
+        assert_eq!(store.count_live(UserId(1), Instant(1_000)), 1);
+        assert_eq!(store.find_mut(&a_id).unwrap().user, UserId(1));
+        assert_eq!(store.remove_expired(Instant(1_000)), 1);
+        assert!(store.find_mut(&a_id).is_none());
+        assert!(!store.remove(&a_id));
+        store.insert(record(&mut ids, 3, 0)).unwrap();
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.capacity(), 2);
+    }
+
+    #[test]
+    fn expiry_is_idle_time() {
+        let mut r = record(&mut CountingIds::default(), 1, 0);
+        assert!(!r.is_expired(Instant(999)) && r.is_expired(Instant(1_000)));
+        r.last_used = Instant(500);
+        assert_eq!(r.expires_at(), Instant(1_500));
+        r.idle_timeout_ms = u64::MAX;
+        assert!(!r.is_expired(Instant(u64::MAX - 1)));
+    }
+}
