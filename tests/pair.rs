@@ -22,10 +22,7 @@ fn login_then_many_reuses_check_credentials_once() {
         assert_eq!(reuse.kind, RequestKind::Reuse);
         assert_eq!(reuse.verdict, ADMIN);
         assert_eq!(reuse.answer.event, SessionEvent::Reused);
-        assert!(
-            !reuse.request_has("authorization"),
-            "no credentials on a reuse"
-        );
+        assert!(!reuse.request_has("authorization"), "no credentials on a reuse");
     }
     assert_eq!(pair.users.checks, 1);
 }
@@ -38,9 +35,7 @@ fn idle_expiry_then_a_transparent_relogin() {
     pair.advance_minutes(30);
     let after = pair.request(&HEAD, Some(&CREDS));
     // The adapter-style retry happened: a 401, then a login with the same request.
-    let [.., expired, relogin] = pair.log.as_slice() else {
-        panic!()
-    };
+    let [.., expired, relogin] = pair.log.as_slice() else { panic!() };
     assert_eq!(
         (expired.kind, expired.answer.status, expired.answer.event),
         (RequestKind::Reuse, 401, SessionEvent::Expired)
@@ -48,17 +43,9 @@ fn idle_expiry_then_a_transparent_relogin() {
     assert_eq!(expired.verdict, Verdict::Refused(Refusal::NoCredentials));
     assert_eq!(relogin.kind, RequestKind::Login);
     assert_eq!(after.answer.event, SessionEvent::Established);
-    assert_ne!(
-        after.response_set_cookie().unwrap(),
-        first_cookie,
-        "a new id"
-    );
+    assert_ne!(after.response_set_cookie().unwrap(), first_cookie, "a new id");
     assert_eq!(pair.request(&HEAD, None).verdict, ADMIN);
-    assert_eq!(
-        pair.gate.store().len(),
-        1,
-        "the dead session was removed, not kept"
-    );
+    assert_eq!(pair.gate.store().len(), 1, "the dead session was removed, not kept");
 }
 
 #[test]
@@ -70,15 +57,9 @@ fn session_ttl_sets_the_idle_timeout() {
         GateConfig::new(BASE),
     );
     let login = pair.request(&HEAD, Some(&CREDS));
-    assert_eq!(
-        header_values(&login.request, "session-ttl").collect::<Vec<_>>(),
-        ["5"]
-    );
+    assert_eq!(header_values(&login.request, "session-ttl").collect::<Vec<_>>(), ["5"]);
     pair.advance_minutes(4);
-    assert_eq!(
-        pair.exchange(&HEAD, None).answer.event,
-        SessionEvent::Reused
-    );
+    assert_eq!(pair.exchange(&HEAD, None).answer.event, SessionEvent::Reused);
     pair.advance_minutes(4);
     assert_eq!(
         pair.exchange(&HEAD, None).answer.event,
@@ -86,10 +67,7 @@ fn session_ttl_sets_the_idle_timeout() {
         "4 minutes since the last use"
     );
     pair.advance_minutes(5);
-    assert_eq!(
-        pair.exchange(&HEAD, None).answer.event,
-        SessionEvent::Expired
-    );
+    assert_eq!(pair.exchange(&HEAD, None).answer.event, SessionEvent::Expired);
 }
 
 #[test]
@@ -102,10 +80,7 @@ fn session_ttl_is_clamped_by_the_gate() {
     );
     pair.request(&HEAD, Some(&CREDS));
     pair.advance_minutes(60);
-    assert_eq!(
-        pair.exchange(&HEAD, None).answer.event,
-        SessionEvent::Expired
-    );
+    assert_eq!(pair.exchange(&HEAD, None).answer.event, SessionEvent::Expired);
 }
 
 #[test]
@@ -118,10 +93,7 @@ fn logout_really_ends_the_session_and_the_dead_cookie_gets_401() {
     let logout = pair.exchange(&HEAD, Some(&CREDS));
     assert_eq!(logout.kind, RequestKind::Logout);
     assert!(!logout.request_has("prefer") && !logout.request_has("authorization"));
-    assert_eq!(
-        logout.verdict,
-        Verdict::Granted(Granted::LastRequest, UserId(1))
-    );
+    assert_eq!(logout.verdict, Verdict::Granted(Granted::LastRequest, UserId(1)));
     assert!(logout.response_set_cookie().unwrap().contains("Max-Age=0"));
     assert_eq!(logout.answer.event, SessionEvent::Closed);
     assert_eq!(pair.client.state(), ClientState::Closed);
@@ -137,61 +109,38 @@ fn logout_really_ends_the_session_and_the_dead_cookie_gets_401() {
 fn a_full_store_refuses_logins_until_sessions_idle_out() {
     let mut pair = Pair::new();
     for _ in 0..persistent_auth_tests::STORE {
-        assert_eq!(
-            pair.request(&HEAD, Some(&CREDS)).answer.event,
-            SessionEvent::Established
-        );
+        assert_eq!(pair.request(&HEAD, Some(&CREDS)).answer.event, SessionEvent::Established);
         pair.client.forget(); // another client, as far as the gate can tell
     }
     let refused = pair.exchange(&HEAD, Some(&CREDS));
     assert_eq!(refused.verdict, Verdict::Refused(Refusal::StoreFull));
-    assert_eq!(
-        (refused.answer.status, refused.answer.event),
-        (503, SessionEvent::Failed)
-    );
+    assert_eq!((refused.answer.status, refused.answer.event), (503, SessionEvent::Failed));
     pair.advance_minutes(30);
-    assert_eq!(
-        pair.exchange(&HEAD, Some(&CREDS)).answer.event,
-        SessionEvent::Established
-    );
+    assert_eq!(pair.exchange(&HEAD, Some(&CREDS)).answer.event, SessionEvent::Established);
     assert_eq!(pair.gate.store().len(), 1, "the expired ones made room");
 }
 
 #[test]
 fn renew_mode_never_sees_an_expiry() {
     let mut pair = Pair::with(
-        ClientConfig::new("e", BASE)
-            .with_secure_channel(true)
-            .with_renew(true),
+        ClientConfig::new("e", BASE).with_secure_channel(true).with_renew(true),
         GateConfig::new(BASE),
     );
     pair.request(&HEAD, Some(&CREDS));
     let reuse = pair.exchange(&HEAD, Some(&CREDS));
     assert!(reuse.request_has("authorization") && reuse.request_has("cookie"));
-    assert_eq!(
-        reuse.verdict, ADMIN,
-        "credentials ignored while the session lives"
-    );
+    assert_eq!(reuse.verdict, ADMIN, "credentials ignored while the session lives");
     pair.advance_minutes(31);
     let renewed = pair.exchange(&HEAD, Some(&CREDS));
-    assert_eq!(
-        renewed.verdict,
-        Verdict::Granted(Granted::Login, UserId(1)),
-        "a silent re-login"
-    );
+    assert_eq!(renewed.verdict, Verdict::Granted(Granted::Login, UserId(1)), "a silent re-login");
     assert_eq!(renewed.answer.event, SessionEvent::Renewed);
-    assert_eq!(
-        pair.exchange(&HEAD, Some(&CREDS)).answer.event,
-        SessionEvent::Reused
-    );
+    assert_eq!(pair.exchange(&HEAD, Some(&CREDS)).answer.event, SessionEvent::Reused);
 }
 
 #[test]
 fn csrf_protection_end_to_end() {
     let mut pair = Pair::with(
-        ClientConfig::new("e", BASE)
-            .with_secure_channel(true)
-            .with_csrf_protection(true),
+        ClientConfig::new("e", BASE).with_secure_channel(true).with_csrf_protection(true),
         GateConfig::new(BASE).with_csrf_protection(true),
     );
     pair.request(&HEAD, Some(&CREDS));
@@ -210,10 +159,7 @@ fn a_server_restart_is_an_expiry() {
     let mut pair = Pair::new();
     pair.request(&HEAD, Some(&CREDS));
     pair.restart_server();
-    assert_eq!(
-        pair.request(&HEAD, Some(&CREDS)).answer.event,
-        SessionEvent::Established
-    );
+    assert_eq!(pair.request(&HEAD, Some(&CREDS)).answer.event, SessionEvent::Established);
     assert_eq!(pair.log.len(), 3);
 }
 

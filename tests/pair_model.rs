@@ -60,10 +60,7 @@ struct Model {
 
 impl Model {
     fn live(&self, now: u64) -> usize {
-        self.sessions
-            .values()
-            .filter(|&&deadline| deadline > now)
-            .count()
+        self.sessions.values().filter(|&&deadline| deadline > now).count()
     }
 
     /// The verdict the gate must reach for this request.
@@ -72,11 +69,7 @@ impl Model {
         let live_id =
             cookie_id(request).filter(|id| self.sessions.get(id).is_some_and(|&d| d > now));
         if live_id.is_some() {
-            let granted = if persistent {
-                Granted::Session
-            } else {
-                Granted::LastRequest
-            };
+            let granted = if persistent { Granted::Session } else { Granted::LastRequest };
             return Verdict::Granted(granted, UserId(1));
         }
         match header_values(request, "authorization").next() {
@@ -118,17 +111,14 @@ fn cookie_id(request: &[u8]) -> Option<String> {
 fn set_cookie_id(response: &[u8]) -> Option<String> {
     header_values(response, "set-cookie")
         .find_map(|c| {
-            c.strip_prefix("JSESSIONID=")
-                .map(|v| v.split(';').next().unwrap_or("").to_owned())
+            c.strip_prefix("JSESSIONID=").map(|v| v.split(';').next().unwrap_or("").to_owned())
         })
         .filter(|id| !id.is_empty())
 }
 
 fn run(ops: &[Op], renew: bool) -> Result<(), TestCaseError> {
     let mut pair = Pair::with(
-        ClientConfig::new("engine.example.com", BASE)
-            .with_secure_channel(true)
-            .with_renew(renew),
+        ClientConfig::new("engine.example.com", BASE).with_secure_channel(true).with_renew(renew),
         GateConfig::new(BASE),
     );
     let mut model = Model::default();
@@ -137,11 +127,7 @@ fn run(ops: &[Op], renew: bool) -> Result<(), TestCaseError> {
         let now = pair.now.as_millis();
         match op {
             Op::Request { creds, get } => {
-                let head = if *get {
-                    RequestHead::get("/vms")
-                } else {
-                    RequestHead::head("")
-                };
+                let head = if *get { RequestHead::get("/vms") } else { RequestHead::head("") };
                 let creds = match creds {
                     Creds::Good => Some(&CREDS),
                     Creds::Wrong => Some(&wrong),
@@ -183,11 +169,7 @@ fn run(ops: &[Op], renew: bool) -> Result<(), TestCaseError> {
                     }
                 }
                 let answer = pair.client.decode_response(&response, pair.now);
-                prop_assert!(
-                    matches!(answer, Ok(Progress::Complete { .. })),
-                    "{:?}",
-                    answer
-                );
+                prop_assert!(matches!(answer, Ok(Progress::Complete { .. })), "{:?}", answer);
             }
             Op::Advance { minutes } => pair.advance_minutes(*minutes),
             Op::EndSession => pair.client.end_session(),
@@ -242,12 +224,7 @@ fn run(ops: &[Op], renew: bool) -> Result<(), TestCaseError> {
         }
         // Invariants after every step.
         let now = pair.now.as_millis();
-        for id in model
-            .sessions
-            .iter()
-            .filter(|&(_, &d)| d > now)
-            .map(|(id, _)| id)
-        {
+        for id in model.sessions.iter().filter(|&(_, &d)| d > now).map(|(id, _)| id) {
             let parsed = persistent_auth_tests::parse_id(id);
             prop_assert!(
                 pair.gate.store_mut().find_mut(&parsed).is_some(),
@@ -287,11 +264,7 @@ fn check_request(
         }
     }
     if let Some(id) = cookie_id(request) {
-        prop_assert!(
-            !model.dead.contains(&id),
-            "cookie {} sent after its logout",
-            id
-        );
+        prop_assert!(!model.dead.contains(&id), "cookie {} sent after its logout", id);
     }
     Ok(())
 }
@@ -308,24 +281,12 @@ proptest! {
 #[test]
 fn the_model_agrees_on_a_plain_session() {
     let ops = [
-        Op::Request {
-            creds: Creds::Good,
-            get: false,
-        },
-        Op::Request {
-            creds: Creds::None,
-            get: true,
-        },
+        Op::Request { creds: Creds::Good, get: false },
+        Op::Request { creds: Creds::None, get: true },
         Op::Advance { minutes: 31 },
-        Op::Request {
-            creds: Creds::Good,
-            get: false,
-        },
+        Op::Request { creds: Creds::Good, get: false },
         Op::EndSession,
-        Op::Request {
-            creds: Creds::Good,
-            get: false,
-        },
+        Op::Request { creds: Creds::Good, get: false },
     ];
     run(&ops, false).unwrap();
 }

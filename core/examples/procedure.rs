@@ -29,16 +29,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let script = [
         ("login", cookie("5dQja5ubr4yvI2MM2z+LZxrK"), 0),
         ("reuse", ok.clone(), 1),
-        (
-            "reuse after the session idled out",
-            unauthorized.clone(),
-            45,
-        ),
-        (
-            "the same request again: a login",
-            cookie("Xk2L0pq9aZ3b.node1"),
-            45,
-        ),
+        ("reuse after the session idled out", unauthorized.clone(), 45),
+        ("the same request again: a login", cookie("Xk2L0pq9aZ3b.node1"), 45),
         ("reuse", ok.clone(), 46),
         ("logout", unauthorized, 47),
     ];
@@ -57,12 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         println!("<<< response");
         print!("{answer}");
-        println!(
-            "=== {} {:?} -> {:?}\n",
-            value.status,
-            value.event,
-            session.state()
-        );
+        println!("=== {} {:?} -> {:?}\n", value.status, value.event, session.state());
     }
     Ok(())
 }

@@ -85,10 +85,7 @@ impl fmt::Debug for Credentials<'_> {
                 .field("user", user)
                 .field("password", &"<redacted>")
                 .finish(),
-            Self::Bearer { .. } => f
-                .debug_struct("Bearer")
-                .field("token", &"<redacted>")
-                .finish(),
+            Self::Bearer { .. } => f.debug_struct("Bearer").field("token", &"<redacted>").finish(),
         }
     }
 }
@@ -161,14 +158,11 @@ fn decode_basic<'s>(
     if payload.len().div_ceil(4).saturating_mul(3) > scratch.len() {
         return Err(MalformedCredentials::TooLong);
     }
-    let len = LENIENT
-        .decode_slice(payload, scratch)
-        .map_err(|_| MalformedCredentials::InvalidBase64)?;
+    let len =
+        LENIENT.decode_slice(payload, scratch).map_err(|_| MalformedCredentials::InvalidBase64)?;
     let decoded = scratch.get(..len).unwrap_or_default();
-    let colon = decoded
-        .iter()
-        .position(|&b| b == b':')
-        .ok_or(MalformedCredentials::MissingColon)?;
+    let colon =
+        decoded.iter().position(|&b| b == b':').ok_or(MalformedCredentials::MissingColon)?;
     let (user, password) = decoded.split_at(colon);
     let password = password.get(1..).unwrap_or_default();
     if user.is_empty() {
@@ -177,11 +171,7 @@ fn decode_basic<'s>(
     let user = core::str::from_utf8(user).map_err(|_| MalformedCredentials::NotUtf8)?;
     let password = core::str::from_utf8(password).map_err(|_| MalformedCredentials::NotUtf8)?;
     let creds = Credentials::Basic { user, password };
-    if creds.is_valid() {
-        Ok(creds)
-    } else {
-        Err(MalformedCredentials::ControlBytes)
-    }
+    if creds.is_valid() { Ok(creds) } else { Err(MalformedCredentials::ControlBytes) }
 }
 
 /// RFC 7235 `token68`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
@@ -249,10 +239,7 @@ mod tests {
     #[test]
     fn the_documentation_vector() {
         let c = Credentials::basic("rhevmadmin@black.qumranet.com", "123456");
-        assert_eq!(
-            authorization(&c),
-            "Basic cmhldm1hZG1pbkBibGFjay5xdW1yYW5ldC5jb206MTIzNDU2"
-        );
+        assert_eq!(authorization(&c), "Basic cmhldm1hZG1pbkBibGFjay5xdW1yYW5ldC5jb206MTIzNDU2");
     }
 
     #[test]
@@ -263,9 +250,7 @@ mod tests {
             let c = Credentials::basic("u", &password);
             let expected = std::format!("u:{password}");
             let mut reference = std::vec![0u8; base64_len(expected.len())];
-            let n = STANDARD
-                .encode_slice(expected.as_bytes(), &mut reference)
-                .unwrap();
+            let n = STANDARD.encode_slice(expected.as_bytes(), &mut reference).unwrap();
             assert_eq!(n, reference.len());
             assert_eq!(
                 authorization(&c),
@@ -276,10 +261,7 @@ mod tests {
 
     #[test]
     fn bearer_tokens() {
-        assert_eq!(
-            authorization(&Credentials::bearer("abc.DEF-_~+/==")),
-            "Bearer abc.DEF-_~+/=="
-        );
+        assert_eq!(authorization(&Credentials::bearer("abc.DEF-_~+/==")), "Bearer abc.DEF-_~+/==");
         assert!(Credentials::bearer("abc.DEF-_~+/==").is_valid());
         assert!(!Credentials::bearer("").is_valid());
         assert!(!Credentials::bearer("==").is_valid());
@@ -304,10 +286,7 @@ mod tests {
                 b"Basic cmhldm1hZG1pbkBibGFjay5xdW1yYW5ldC5jb206MTIzNDU2",
                 &mut scratch
             ),
-            Ok(Credentials::basic(
-                "rhevmadmin@black.qumranet.com",
-                "123456"
-            ))
+            Ok(Credentials::basic("rhevmadmin@black.qumranet.com", "123456"))
         );
         // Scheme in any case, padding optional, a colon in the password.
         let mut scratch = [0u8; 64];
@@ -357,10 +336,7 @@ mod tests {
     #[test]
     fn debug_hides_secrets() {
         let shown = std::format!("{:?}", Credentials::basic("admin", "hunter2"));
-        assert!(
-            shown.contains("admin") && !shown.contains("hunter2"),
-            "{shown}"
-        );
+        assert!(shown.contains("admin") && !shown.contains("hunter2"), "{shown}");
         let shown = std::format!("{:?}", Credentials::bearer("tok3n"));
         assert!(!shown.contains("tok3n"), "{shown}");
     }

@@ -79,9 +79,7 @@ impl ChunkedDecoder {
     /// A decoder at the start of a body.
     #[must_use]
     pub const fn new() -> Self {
-        Self {
-            state: State::SizeStart,
-        }
+        Self { state: State::SizeStart }
     }
 
     /// Whether the whole body has been read.
@@ -107,51 +105,28 @@ impl ChunkedDecoder {
                 let available = input.len().saturating_sub(at);
                 let take = usize::try_from(remaining).map_or(available, |r| r.min(available));
                 if take == 0 && available == 0 {
-                    return Ok(Decoded {
-                        consumed: at,
-                        data: &[],
-                        done: false,
-                    });
+                    return Ok(Decoded { consumed: at, data: &[], done: false });
                 }
                 let data = input.get(at..at + take).unwrap_or_default();
                 let left = remaining - take as u64;
-                self.state = if left == 0 {
-                    State::DataCr
-                } else {
-                    State::Data { remaining: left }
-                };
-                return Ok(Decoded {
-                    consumed: at + take,
-                    data,
-                    done: false,
-                });
+                self.state =
+                    if left == 0 { State::DataCr } else { State::Data { remaining: left } };
+                return Ok(Decoded { consumed: at + take, data, done: false });
             }
             if self.state == State::Done {
                 return if at == 0 && !input.is_empty() {
                     Err(ChunkedError::AlreadyDone)
                 } else {
-                    Ok(Decoded {
-                        consumed: at,
-                        data: &[],
-                        done: true,
-                    })
+                    Ok(Decoded { consumed: at, data: &[], done: true })
                 };
             }
             let Some(&byte) = input.get(at) else {
-                return Ok(Decoded {
-                    consumed: at,
-                    data: &[],
-                    done: false,
-                });
+                return Ok(Decoded { consumed: at, data: &[], done: false });
             };
             self.state = step(self.state, byte)?;
             at += 1;
             if self.state == State::Done {
-                return Ok(Decoded {
-                    consumed: at,
-                    data: &[],
-                    done: true,
-                });
+                return Ok(Decoded { consumed: at, data: &[], done: true });
             }
         }
     }
@@ -161,9 +136,7 @@ impl ChunkedDecoder {
 fn step(state: State, b: u8) -> Result<State, ChunkedError> {
     use State::*;
     Ok(match state {
-        SizeStart => Size {
-            size: u64::from(hex(b).ok_or(ChunkedError::InvalidSize)?),
-        },
+        SizeStart => Size { size: u64::from(hex(b).ok_or(ChunkedError::InvalidSize)?) },
         Size { size } => match (hex(b), b) {
             (Some(d), _) => Size {
                 size: size
@@ -293,12 +266,7 @@ mod tests {
             (b"0\r\n\rX", InvalidLineEnding),
             (b"0\r\nX: y\rZ", InvalidLineEnding),
         ] {
-            assert_eq!(
-                decode_in_pieces(wire, usize::MAX),
-                Err(err),
-                "{:?}",
-                wire.escape_ascii()
-            );
+            assert_eq!(decode_in_pieces(wire, usize::MAX), Err(err), "{:?}", wire.escape_ascii());
         }
     }
 

@@ -75,9 +75,9 @@ fn parse_max_age(text: &[u8]) -> Option<i64> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let magnitude = digits.iter().fold(0i64, |acc, &b| {
-        acc.saturating_mul(10).saturating_add(i64::from(b - b'0'))
-    });
+    let magnitude = digits
+        .iter()
+        .fold(0i64, |acc, &b| acc.saturating_mul(10).saturating_add(i64::from(b - b'0')));
     Some(if negative { -magnitude } else { magnitude })
 }
 
@@ -182,14 +182,9 @@ mod tests {
         assert_eq!((c.max_age, c.expires, c.path), (None, None, None));
         let c = parse_set_cookie(b"a=b; Path=/x; Path=").unwrap();
         assert_eq!(c.path, None, "an empty Path resets to the default path");
+        assert_eq!(parse_set_cookie(b"a=b; Max-Age=-5").unwrap().max_age, Some(-5));
         assert_eq!(
-            parse_set_cookie(b"a=b; Max-Age=-5").unwrap().max_age,
-            Some(-5)
-        );
-        assert_eq!(
-            parse_set_cookie(b"a=b; Max-Age=99999999999999999999999")
-                .unwrap()
-                .max_age,
+            parse_set_cookie(b"a=b; Max-Age=99999999999999999999999").unwrap().max_age,
             Some(i64::MAX)
         );
     }
@@ -205,14 +200,7 @@ mod tests {
     #[test]
     fn cookie_header_pairs() {
         let pairs: Vec<_> = cookie_pairs(b"a=1; JSESSIONID=x.y ;flag; b = 2 ").collect();
-        assert_eq!(
-            pairs,
-            [
-                (&b"a"[..], &b"1"[..]),
-                (b"JSESSIONID", b"x.y"),
-                (b"b", b"2")
-            ]
-        );
+        assert_eq!(pairs, [(&b"a"[..], &b"1"[..]), (b"JSESSIONID", b"x.y"), (b"b", b"2")]);
     }
 
     #[test]
@@ -229,18 +217,8 @@ mod tests {
     #[test]
     fn path_match_on_a_joined_path() {
         for (base, rest, cookie, expected) in [
-            (
-                &b"/ovirt-engine/api"[..],
-                &b""[..],
-                &b"/ovirt-engine/api"[..],
-                true,
-            ),
-            (
-                b"/ovirt-engine/api",
-                b"/vms?x=/y",
-                b"/ovirt-engine/api",
-                true,
-            ),
+            (&b"/ovirt-engine/api"[..], &b""[..], &b"/ovirt-engine/api"[..], true),
+            (b"/ovirt-engine/api", b"/vms?x=/y", b"/ovirt-engine/api", true),
             (b"/ovirt-engine", b"/api/vms", b"/ovirt-engine/api", true),
             (b"/ovirt-engine", b"/apix", b"/ovirt-engine/api", false),
             (b"/ovirt-engine/api", b"x", b"/ovirt-engine/api", false),
@@ -262,18 +240,9 @@ mod tests {
 
     #[test]
     fn default_path_len_stays_within_the_base() {
-        assert_eq!(
-            default_path_len(b"/ovirt-engine/api", b""),
-            b"/ovirt-engine".len()
-        );
-        assert_eq!(
-            default_path_len(b"/ovirt-engine/api", b"?x=/a/b"),
-            b"/ovirt-engine".len()
-        );
-        assert_eq!(
-            default_path_len(b"/ovirt-engine/api", b"/vms/1"),
-            b"/ovirt-engine/api".len()
-        );
+        assert_eq!(default_path_len(b"/ovirt-engine/api", b""), b"/ovirt-engine".len());
+        assert_eq!(default_path_len(b"/ovirt-engine/api", b"?x=/a/b"), b"/ovirt-engine".len());
+        assert_eq!(default_path_len(b"/ovirt-engine/api", b"/vms/1"), b"/ovirt-engine/api".len());
         assert_eq!(default_path_len(b"/api", b""), 1);
     }
 }

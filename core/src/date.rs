@@ -66,9 +66,10 @@ fn leading_digits(token: &[u8], min: usize, max: usize) -> Option<u32> {
     if count < min || count > max {
         return None;
     }
-    token.iter().take(count).try_fold(0u32, |acc, &b| {
-        acc.checked_mul(10)?.checked_add(u32::from(b - b'0'))
-    })
+    token
+        .iter()
+        .take(count)
+        .try_fold(0u32, |acc, &b| acc.checked_mul(10)?.checked_add(u32::from(b - b'0')))
 }
 
 /// `hms-time = time-field ":" time-field ":" time-field`, each field one or two digits, optionally

@@ -152,10 +152,7 @@ impl fmt::Display for EncodeError {
             Self::InvalidPath => f.write_str("path is not an origin-form request target"),
             Self::InvalidHeaderName { index } => write!(f, "header {index}: invalid name"),
             Self::InvalidHeaderValue { index } => {
-                write!(
-                    f,
-                    "header {index}: value holds CR, LF, a control byte or edge whitespace"
-                )
+                write!(f, "header {index}: value holds CR, LF, a control byte or edge whitespace")
             }
             Self::ReservedHeader { index } => {
                 write!(f, "header {index}: the session writes this header itself")
@@ -219,10 +216,9 @@ impl fmt::Display for DecodeError {
             Self::TooManyHeaders { max } => write!(f, "response head has more than {max} headers"),
             Self::Malformed(m) => write!(f, "response head: {m}"),
             Self::InvalidContentLength => f.write_str("invalid or conflicting Content-Length"),
-            Self::CookieTooLong { required, capacity } => write!(
-                f,
-                "session cookie needs {required} bytes, the session holds {capacity}"
-            ),
+            Self::CookieTooLong { required, capacity } => {
+                write!(f, "session cookie needs {required} bytes, the session holds {capacity}")
+            }
         }
     }
 }

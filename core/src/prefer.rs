@@ -61,27 +61,17 @@ mod tests {
         test_fields(&pairs, Preferences::from_fields)
     }
 
-    const PERSIST: Preferences = Preferences {
-        persistent_auth: true,
-        new_auth: false,
-        csrf_protection: false,
-    };
+    const PERSIST: Preferences =
+        Preferences { persistent_auth: true, new_auth: false, csrf_protection: false };
 
     #[test]
     fn the_engines_vectors() {
         assert_eq!(prefer(&["persistent-auth"]), PERSIST);
-        assert_eq!(
-            prefer(&["persistent-auth=false"]),
-            PERSIST,
-            "values are never read"
-        );
+        assert_eq!(prefer(&["persistent-auth=false"]), PERSIST, "values are never read");
         assert_eq!(prefer(&["x, Persistent-Auth; a=1"]), PERSIST);
         assert_eq!(
             prefer(&["new-auth"]),
-            Preferences {
-                new_auth: true,
-                ..Preferences::default()
-            },
+            Preferences { new_auth: true, ..Preferences::default() },
             "new-auth alone does not ask for persistence"
         );
         assert_eq!(prefer(&[]), Preferences::default());
@@ -96,11 +86,7 @@ mod tests {
         ]);
         assert_eq!(
             all,
-            Preferences {
-                persistent_auth: true,
-                new_auth: true,
-                csrf_protection: true
-            }
+            Preferences { persistent_auth: true, new_auth: true, csrf_protection: true }
         );
     }
 
@@ -116,9 +102,6 @@ mod tests {
             assert_eq!(prefer(&[line]), Preferences::default(), "{line}");
         }
         // A quoted comma does not split an element.
-        assert_eq!(
-            prefer(&["x=\"a, persistent-auth\""]),
-            Preferences::default()
-        );
+        assert_eq!(prefer(&["x=\"a, persistent-auth\""]), Preferences::default());
     }
 }

@@ -16,10 +16,7 @@ pub(crate) struct SecretBuf<const N: usize> {
 impl<const N: usize> SecretBuf<N> {
     /// An empty buffer.
     pub(crate) const fn new() -> Self {
-        Self {
-            bytes: [0; N],
-            len: 0,
-        }
+        Self { bytes: [0; N], len: 0 }
     }
 
     /// The bytes held.
@@ -35,9 +32,7 @@ impl<const N: usize> SecretBuf<N> {
     /// Replaces the content with the concatenation of `parts`, or leaves the buffer untouched and
     /// returns the length the parts need when they do not fit.
     pub(crate) fn set(&mut self, parts: &[&[u8]]) -> Result<(), usize> {
-        let required = parts
-            .iter()
-            .fold(0usize, |acc, p| acc.saturating_add(p.len()));
+        let required = parts.iter().fold(0usize, |acc, p| acc.saturating_add(p.len()));
         if required > N {
             return Err(required);
         }
@@ -83,16 +78,9 @@ mod tests {
         buf.set(&[b"abc", b"de"]).unwrap();
         assert_eq!(buf.as_bytes(), b"abcde");
         assert_eq!(buf.set(&[b"abcde", b"fghi"]), Err(9));
-        assert_eq!(
-            buf.as_bytes(),
-            b"abcde",
-            "a refused value leaves the old one"
-        );
+        assert_eq!(buf.as_bytes(), b"abcde", "a refused value leaves the old one");
         buf.set(&[b"x"]).unwrap();
-        assert_eq!(
-            buf.bytes, *b"x\0\0\0\0\0\0\0",
-            "the longer old secret is wiped"
-        );
+        assert_eq!(buf.bytes, *b"x\0\0\0\0\0\0\0", "the longer old secret is wiped");
         buf.clear();
         assert!(buf.is_empty());
         assert_eq!(buf.bytes, [0; 8]);

@@ -64,10 +64,7 @@ mod tests {
 
     #[test]
     fn arithmetic_saturates_instead_of_overflowing() {
-        assert_eq!(
-            Instant(u64::MAX - 1).saturating_add_millis(5),
-            Instant(u64::MAX)
-        );
+        assert_eq!(Instant(u64::MAX - 1).saturating_add_millis(5), Instant(u64::MAX));
         assert_eq!(Instant::from_secs(u64::MAX), Instant(u64::MAX));
         assert_eq!(Instant(5).saturating_millis_since(Instant(9)), 0);
         assert_eq!(Instant(9).saturating_millis_since(Instant(5)), 4);

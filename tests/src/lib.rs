@@ -174,38 +174,22 @@ impl Pair {
         head: &RequestHead<'_>,
         creds: Option<&Credentials<'_>>,
     ) -> Exchange {
-        let kind = self
-            .client
-            .next_request(self.now)
-            .expect("no response pending");
+        let kind = self.client.next_request(self.now).expect("no response pending");
         let mut out = [0u8; 1024];
-        let n = self
-            .client
-            .encode_request(head, creds, self.now, &mut out)
-            .expect("encode");
+        let n = self.client.encode_request(head, creds, self.now, &mut out).expect("encode");
         let request = out[..n].to_vec();
         let decision = self.serve(&request);
         let response = self.respond(&decision);
         let verdict = decision.verdict();
         self.gate.finish(decision);
-        let answer = match self
-            .client
-            .decode_response(&response, self.now)
-            .expect("decode")
-        {
+        let answer = match self.client.decode_response(&response, self.now).expect("decode") {
             Progress::Complete { consumed, value } => {
                 assert_eq!(consumed, response.len());
                 value
             }
             Progress::Partial => panic!("partial response"),
         };
-        let exchange = Exchange {
-            kind,
-            request,
-            verdict,
-            response,
-            answer,
-        };
+        let exchange = Exchange { kind, request, verdict, response, answer };
         self.log.push(exchange.clone());
         exchange
     }
@@ -214,11 +198,7 @@ impl Pair {
     /// does. Returns the last exchange.
     pub fn request(&mut self, head: &RequestHead<'_>, creds: Option<&Credentials<'_>>) -> Exchange {
         let first = self.exchange(head, creds);
-        if first.answer.should_retry() {
-            self.exchange(head, creds)
-        } else {
-            first
-        }
+        if first.answer.should_retry() { self.exchange(head, creds) } else { first }
     }
 
     /// The gate's view of a raw request head (for requests no well-behaved client would send).
@@ -249,17 +229,11 @@ impl Pair {
     pub fn respond(&self, decision: &Decision) -> Vec<u8> {
         let mut out = [0u8; 512];
         if decision.refusal_status().is_some() {
-            let n = self
-                .gate
-                .encode_refusal(decision, &mut out)
-                .expect("refusal");
+            let n = self.gate.encode_refusal(decision, &mut out).expect("refusal");
             return out[..n].to_vec();
         }
         let mut response = b"HTTP/1.1 200 OK\r\n".to_vec();
-        let n = self
-            .gate
-            .encode_response_headers(decision, &mut out)
-            .expect("headers");
+        let n = self.gate.encode_response_headers(decision, &mut out).expect("headers");
         response.extend_from_slice(&out[..n]);
         response.extend_from_slice(b"Content-Length: 0\r\n\r\n");
         response

@@ -48,9 +48,7 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         let head_len = match self.scanner.scan(input, self.config.max_head) {
             Scan::Partial => return Ok(Progress::Partial),
             Scan::TooLarge => {
-                return Err(self.fail(DecodeError::HeadTooLarge {
-                    max: self.config.max_head,
-                }));
+                return Err(self.fail(DecodeError::HeadTooLarge { max: self.config.max_head }));
             }
             Scan::Complete(len) => len,
         };
@@ -133,12 +131,7 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         self.scanner.reset();
         Ok(Progress::Complete {
             consumed: head_len,
-            value: Response {
-                status,
-                event: row.event,
-                body,
-                keep_alive,
-            },
+            value: Response { status, event: row.event, body, keep_alive },
         })
     }
 
@@ -201,10 +194,7 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         } else {
             let required = cookie.value.len().saturating_add(path_len);
             if required > COOKIE_MAX {
-                return Err(DecodeError::CookieTooLong {
-                    required,
-                    capacity: COOKIE_MAX,
-                });
+                return Err(DecodeError::CookieTooLong { required, capacity: COOKIE_MAX });
             }
             if self.cookie.has_value(cookie.value) {
                 update.news = CookieNews::Same;

@@ -59,11 +59,7 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
             RequestKind::Reuse => config.renew,
             RequestKind::Logout => config.credentials_on_logout,
         };
-        let authorization = if wants_credentials {
-            Some(check_credentials(creds)?)
-        } else {
-            None
-        };
+        let authorization = if wants_credentials { Some(check_credentials(creds)?) } else { None };
         if kind != RequestKind::Login && !self.cookie.covers(base, head.path.as_bytes()) {
             return Err(EncodeError::OutsideCookiePath);
         }
@@ -83,11 +79,7 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
             } else {
                 None
             },
-            cookie: if kind == RequestKind::Login {
-                None
-            } else {
-                Some(self.cookie.value())
-            },
+            cookie: if kind == RequestKind::Login { None } else { Some(self.cookie.value()) },
             csrf_header: config.csrf_protection,
         };
         let written = encode_all_or_nothing(out, &plan)

@@ -15,11 +15,7 @@ pub(crate) struct SessionCookie<const N: usize> {
 
 impl<const N: usize> SessionCookie<N> {
     pub(crate) const fn new() -> Self {
-        Self {
-            buf: SecretBuf::new(),
-            value_len: 0,
-            expires_at: None,
-        }
+        Self { buf: SecretBuf::new(), value_len: 0, expires_at: None }
     }
 
     /// Whether a cookie is held.
@@ -29,18 +25,12 @@ impl<const N: usize> SessionCookie<N> {
 
     /// The value, as the server sent it (quotes included), to send back.
     pub(crate) fn value(&self) -> &[u8] {
-        self.buf
-            .as_bytes()
-            .get(..self.value_len)
-            .unwrap_or_default()
+        self.buf.as_bytes().get(..self.value_len).unwrap_or_default()
     }
 
     /// The path the cookie is scoped to.
     pub(crate) fn path(&self) -> &[u8] {
-        self.buf
-            .as_bytes()
-            .get(self.value_len..)
-            .unwrap_or_default()
+        self.buf.as_bytes().get(self.value_len..).unwrap_or_default()
     }
 
     /// Replaces the cookie. `path` is given in parts (the base path, then the rest) so that no
@@ -89,19 +79,12 @@ mod tests {
     fn holds_value_and_path_in_one_capacity() {
         let mut c = SessionCookie::<26>::new();
         assert!(!c.is_set());
-        c.store(b"abc.node1", [b"/ovirt-engine", b"/api"], Some(Instant(10)))
-            .unwrap();
-        assert_eq!(
-            (c.value(), c.path()),
-            (&b"abc.node1"[..], &b"/ovirt-engine/api"[..])
-        );
+        c.store(b"abc.node1", [b"/ovirt-engine", b"/api"], Some(Instant(10))).unwrap();
+        assert_eq!((c.value(), c.path()), (&b"abc.node1"[..], &b"/ovirt-engine/api"[..]));
         assert!(c.covers(b"/ovirt-engine/api", b"/vms"));
         assert!(!c.covers(b"/ovirt-engine", b""));
         assert!(!c.is_expired(Instant(9)) && c.is_expired(Instant(10)));
-        assert_eq!(
-            c.store(b"0123456789", [b"/ovirt-engine", b"/api"], None),
-            Err(27)
-        );
+        assert_eq!(c.store(b"0123456789", [b"/ovirt-engine", b"/api"], None), Err(27));
         assert_eq!(c.value(), b"abc.node1", "refused cookie leaves the old one");
         c.clear();
         assert!(!c.is_set() && c.path().is_empty());

@@ -173,12 +173,7 @@ impl<'a> RequestHead<'a> {
     /// A request without extra headers or body.
     #[must_use]
     pub const fn new(method: &'a str, path: &'a str) -> Self {
-        Self {
-            method,
-            path,
-            headers: &[],
-            body: RequestBody::None,
-        }
+        Self { method, path, headers: &[], body: RequestBody::None }
     }
 
     /// `HEAD` on `path`: the cheapest request that proves a session, the one the engine documents.
@@ -515,11 +510,7 @@ fn check_credentials<'c>(
     creds: Option<&'c Credentials<'c>>,
 ) -> Result<&'c Credentials<'c>, EncodeError> {
     let creds = creds.ok_or(EncodeError::CredentialsRequired)?;
-    if creds.is_valid() {
-        Ok(creds)
-    } else {
-        Err(EncodeError::InvalidCredentials)
-    }
+    if creds.is_valid() { Ok(creds) } else { Err(EncodeError::InvalidCredentials) }
 }
 
 #[cfg(test)]

@@ -91,11 +91,7 @@ pub(crate) struct Transition {
 }
 
 const fn row(next: Next, event: SessionEvent, cookie: CookieAction) -> Transition {
-    Transition {
-        next,
-        event,
-        cookie,
-    }
+    Transition { next, event, cookie }
 }
 
 /// Looks up the row for a response to `kind`.
@@ -109,11 +105,9 @@ pub(crate) fn transition(kind: RequestKind, status: StatusClass, news: CookieNew
         (Login, Served, CookieNews::New | CookieNews::Same) => {
             row(Next::Active, SessionEvent::Established, Store)
         }
-        (Login, Served, CookieNews::None | CookieNews::Deleted) => row(
-            Next::Idle,
-            SessionEvent::NotEstablished(NotEstablished::NoCookie),
-            Wipe,
-        ),
+        (Login, Served, CookieNews::None | CookieNews::Deleted) => {
+            row(Next::Idle, SessionEvent::NotEstablished(NotEstablished::NoCookie), Wipe)
+        }
         (Login, Served, CookieNews::Unusable(why)) => {
             row(Next::Idle, SessionEvent::NotEstablished(why), Wipe)
         }
@@ -165,10 +159,7 @@ mod tests {
                 let t = transition(RequestKind::Login, status, news);
                 assert_ne!(t.event, SessionEvent::Expired);
                 let t = transition(RequestKind::Logout, status, news);
-                assert!(matches!(
-                    t.event,
-                    SessionEvent::Closed | SessionEvent::Interim
-                ));
+                assert!(matches!(t.event, SessionEvent::Closed | SessionEvent::Interim));
             }
         }
     }

@@ -36,9 +36,7 @@ fn encode_at(
     now: u64,
 ) -> String {
     let mut out = [0u8; 1024];
-    let n = s
-        .encode_request(head, creds, Instant(now), &mut out)
-        .unwrap();
+    let n = s.encode_request(head, creds, Instant(now), &mut out).unwrap();
     String::from_utf8(out[..n].to_vec()).unwrap()
 }
 
@@ -64,10 +62,7 @@ fn respond(s: &mut Session, answer: &str) -> Response {
 fn established() -> Session {
     let mut s = session();
     assert_eq!(encode(&mut s), LOGIN_VECTOR);
-    assert_eq!(
-        respond(&mut s, LOGIN_ANSWER).event,
-        SessionEvent::Established
-    );
+    assert_eq!(respond(&mut s, LOGIN_ANSWER).event, SessionEvent::Established);
     s
 }
 
@@ -109,10 +104,7 @@ fn session_ttl_goes_on_the_login_only() {
     let mut s = Session::new(config().with_session_ttl(SessionTtl::minutes(5))).unwrap();
     assert_eq!(
         encode(&mut s),
-        LOGIN_VECTOR.replace(
-            "persistent-auth\r\n",
-            "persistent-auth\r\nSession-TTL: 5\r\n"
-        )
+        LOGIN_VECTOR.replace("persistent-auth\r\n", "persistent-auth\r\nSession-TTL: 5\r\n")
     );
     respond(&mut s, LOGIN_ANSWER);
     assert_eq!(encode(&mut s), REUSE_VECTOR);
@@ -154,10 +146,7 @@ fn credentials_on_logout_when_configured() {
 fn csrf_protection_adds_the_prefer_element_and_the_id_header() {
     let mut s = Session::new(config().with_csrf_protection(true)).unwrap();
     let login = encode(&mut s);
-    assert!(
-        login.contains("Prefer: persistent-auth, csrf-protection\r\n"),
-        "{login}"
-    );
+    assert!(login.contains("Prefer: persistent-auth, csrf-protection\r\n"), "{login}");
     assert!(!login.contains("JSESSIONID"));
     respond(&mut s, LOGIN_ANSWER);
     assert_eq!(
@@ -176,14 +165,8 @@ fn csrf_protection_adds_the_prefer_element_and_the_id_header() {
 fn reuse_requests_take_any_method_path_headers_and_body() {
     let mut s = established();
     let headers = [
-        Header {
-            name: "Accept",
-            value: b"application/xml",
-        },
-        Header {
-            name: "Version",
-            value: b"4",
-        },
+        Header { name: "Accept", value: b"application/xml" },
+        Header { name: "Version", value: b"4" },
     ];
     let head = RequestHead::new("POST", "/vms?search=name%3Dweb")
         .with_headers(&headers)
@@ -192,14 +175,8 @@ fn reuse_requests_take_any_method_path_headers_and_body() {
         encode_at(&mut s, &head, Some(&CREDS), 0),
         "POST /ovirt-engine/api/vms?search=name%3Dweb HTTP/1.1\r\nHost: engine.example.com\r\nPrefer: persistent-auth\r\nCookie: JSESSIONID=5dQja5ubr4yvI2MM2z+LZxrK\r\nAccept: application/xml\r\nVersion: 4\r\nContent-Length: 42\r\n\r\n"
     );
-    let r = respond(
-        &mut s,
-        "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n",
-    );
-    assert_eq!(
-        (r.event, r.body),
-        (SessionEvent::Reused, BodyFraming::Chunked)
-    );
+    let r = respond(&mut s, "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n");
+    assert_eq!((r.event, r.body), (SessionEvent::Reused, BodyFraming::Chunked));
     let head = RequestHead::new("PUT", "/vms/1").with_body(RequestBody::Chunked);
     assert!(encode_at(&mut s, &head, None, 0).ends_with("Transfer-Encoding: chunked\r\n\r\n"));
 }
@@ -210,11 +187,7 @@ fn reuse_requests_take_any_method_path_headers_and_body() {
 fn login_rows() {
     let cases: [(&str, SessionEvent, ClientState); 7] = [
         (LOGIN_ANSWER, SessionEvent::Established, ClientState::Active),
-        (
-            OK,
-            SessionEvent::NotEstablished(NotEstablished::NoCookie),
-            ClientState::Idle,
-        ),
+        (OK, SessionEvent::NotEstablished(NotEstablished::NoCookie), ClientState::Idle),
         (
             "HTTP/1.1 200 OK\r\nSet-Cookie: JSESSIONID=x; Max-Age=0\r\n\r\n",
             SessionEvent::NotEstablished(NotEstablished::NoCookie),
@@ -264,12 +237,7 @@ fn a_secure_cookie_is_refused_on_a_plain_channel() {
 
 #[test]
 fn no_cookie_is_taken_from_a_status_of_400_or_more() {
-    for status in [
-        "400 Bad Request",
-        "403 Forbidden",
-        "404 Not Found",
-        "503 Unavailable",
-    ] {
+    for status in ["400 Bad Request", "403 Forbidden", "404 Not Found", "503 Unavailable"] {
         let answer = std::format!(
             "HTTP/1.1 {status}\r\nSet-Cookie: JSESSIONID=new; Path=/ovirt-engine/api\r\n\r\n"
         );
@@ -279,11 +247,7 @@ fn no_cookie_is_taken_from_a_status_of_400_or_more() {
         assert!(!s.has_session());
         let mut s = established();
         encode(&mut s);
-        assert_eq!(
-            respond(&mut s, &answer).event,
-            SessionEvent::Reused,
-            "{status}"
-        );
+        assert_eq!(respond(&mut s, &answer).event, SessionEvent::Reused, "{status}");
         assert_eq!(encode(&mut s), REUSE_VECTOR, "the old cookie stays");
     }
 }
@@ -372,15 +336,9 @@ fn interim_responses_keep_the_request_in_flight() {
     let mut s = session();
     encode(&mut s);
     let r = respond(&mut s, "HTTP/1.1 100 Continue\r\n\r\n");
-    assert_eq!(
-        (r.status, r.event, r.body),
-        (100, SessionEvent::Interim, BodyFraming::None)
-    );
+    assert_eq!((r.status, r.event, r.body), (100, SessionEvent::Interim, BodyFraming::None));
     assert_eq!(s.state(), ClientState::Awaiting(RequestKind::Login));
-    assert_eq!(
-        respond(&mut s, LOGIN_ANSWER).event,
-        SessionEvent::Established
-    );
+    assert_eq!(respond(&mut s, LOGIN_ANSWER).event, SessionEvent::Established);
 }
 
 // ---- cookies as real servers write them ---------------------------------------------------------------
@@ -399,11 +357,7 @@ fn cookies_as_tomcat_and_undertow_write_them() {
     ] {
         let mut s = session();
         encode(&mut s);
-        assert_eq!(
-            respond(&mut s, answer).event,
-            SessionEvent::Established,
-            "{answer}"
-        );
+        assert_eq!(respond(&mut s, answer).event, SessionEvent::Established, "{answer}");
         let reuse = encode(&mut s);
         assert!(
             reuse.contains("\r\nCookie: JSESSIONID=Ab3-_/+=.node1\r\n")
@@ -417,11 +371,7 @@ fn cookies_as_tomcat_and_undertow_write_them() {
 fn max_age_bounds_the_cookie() {
     let mut s = session();
     encode_at(&mut s, &RequestHead::head(""), Some(&CREDS), 1_000);
-    respond_at(
-        &mut s,
-        &set_cookie("short; Path=/ovirt-engine/api; Max-Age=60"),
-        1_000,
-    );
+    respond_at(&mut s, &set_cookie("short; Path=/ovirt-engine/api; Max-Age=60"), 1_000);
     assert_eq!(s.next_request(Instant(60_999)), Some(RequestKind::Reuse));
     assert_eq!(s.next_request(Instant(61_000)), Some(RequestKind::Login));
     let mut out = [0u8; 512];
@@ -431,10 +381,7 @@ fn max_age_bounds_the_cookie() {
         Err(EncodeError::CredentialsRequired)
     );
     assert_eq!(s.state(), ClientState::Idle);
-    assert_eq!(
-        encode_at(&mut s, &RequestHead::head(""), Some(&CREDS), 61_000),
-        LOGIN_VECTOR
-    );
+    assert_eq!(encode_at(&mut s, &RequestHead::head(""), Some(&CREDS), 61_000), LOGIN_VECTOR);
 }
 
 #[test]
@@ -442,18 +389,12 @@ fn expires_is_judged_against_the_date_header() {
     let past = "HTTP/1.1 200 OK\r\nDate: Wed, 09 Jun 2021 10:18:14 GMT\r\nSet-Cookie: JSESSIONID=x; Expires=Wed, 09 Jun 2021 10:18:13 GMT\r\n\r\n";
     let mut s = session();
     encode(&mut s);
-    assert_eq!(
-        respond(&mut s, past).event,
-        SessionEvent::NotEstablished(NotEstablished::NoCookie)
-    );
+    assert_eq!(respond(&mut s, past).event, SessionEvent::NotEstablished(NotEstablished::NoCookie));
 
     let in_ten_minutes = "HTTP/1.1 200 OK\r\nDate: Wed, 09 Jun 2021 10:18:14 GMT\r\nSet-Cookie: JSESSIONID=x; Path=/ovirt-engine/api; Expires=Wed, 09 Jun 2021 10:28:14 GMT\r\n\r\n";
     let mut s = session();
     encode(&mut s);
-    assert_eq!(
-        respond_at(&mut s, in_ten_minutes, 5).event,
-        SessionEvent::Established
-    );
+    assert_eq!(respond_at(&mut s, in_ten_minutes, 5).event, SessionEvent::Established);
     assert_eq!(s.next_request(Instant(600_004)), Some(RequestKind::Reuse));
     assert_eq!(s.next_request(Instant(600_005)), Some(RequestKind::Login));
 
@@ -467,18 +408,9 @@ fn expires_is_judged_against_the_date_header() {
     let mut s = Session::new(config().with_unix_clock(true)).unwrap();
     encode(&mut s);
     let now = 1_623_233_894_000; // 10:18:14
-    assert_eq!(
-        respond_at(&mut s, &no_date, now).event,
-        SessionEvent::Established
-    );
-    assert_eq!(
-        s.next_request(Instant(now + 599_999)),
-        Some(RequestKind::Reuse)
-    );
-    assert_eq!(
-        s.next_request(Instant(now + 600_000)),
-        Some(RequestKind::Login)
-    );
+    assert_eq!(respond_at(&mut s, &no_date, now).event, SessionEvent::Established);
+    assert_eq!(s.next_request(Instant(now + 599_999)), Some(RequestKind::Reuse));
+    assert_eq!(s.next_request(Instant(now + 600_000)), Some(RequestKind::Login));
 }
 
 #[test]
@@ -515,32 +447,22 @@ fn a_cookie_without_path_gets_the_default_path() {
 fn a_cookie_longer_than_its_capacity_is_an_error_never_truncated() {
     let mut s = ClientSession::<'static, 32>::new(config()).unwrap();
     let mut out = [0u8; 512];
-    s.encode_request(&RequestHead::head(""), Some(&CREDS), Instant(0), &mut out)
-        .unwrap();
+    s.encode_request(&RequestHead::head(""), Some(&CREDS), Instant(0), &mut out).unwrap();
     // 16 bytes of value + 17 of path = 33 > 32.
     let long = set_cookie("0123456789abcdef; Path=/ovirt-engine/api");
     assert_eq!(
         s.decode_response(long.as_bytes(), Instant(0)),
-        Err(DecodeError::CookieTooLong {
-            required: 33,
-            capacity: 32
-        })
+        Err(DecodeError::CookieTooLong { required: 33, capacity: 32 })
     );
     assert_eq!(s.state(), ClientState::Idle);
     assert!(!s.has_session());
     // Exactly at capacity is fine.
-    s.encode_request(&RequestHead::head(""), Some(&CREDS), Instant(0), &mut out)
-        .unwrap();
+    s.encode_request(&RequestHead::head(""), Some(&CREDS), Instant(0), &mut out).unwrap();
     let fits = set_cookie("0123456789abcde; Path=/ovirt-engine/api");
-    assert!(
-        s.decode_response(fits.as_bytes(), Instant(0))
-            .unwrap()
-            .is_complete()
-    );
+    assert!(s.decode_response(fits.as_bytes(), Instant(0)).unwrap().is_complete());
     assert!(s.has_session());
     // A too-long replacement wipes the old cookie too: the server meant to replace it.
-    s.encode_request(&RequestHead::head(""), None, Instant(0), &mut out)
-        .unwrap();
+    s.encode_request(&RequestHead::head(""), None, Instant(0), &mut out).unwrap();
     assert!(s.decode_response(long.as_bytes(), Instant(0)).is_err());
     assert_eq!(s.state(), ClientState::Idle);
     assert!(!s.has_session());
@@ -551,54 +473,24 @@ fn a_cookie_longer_than_its_capacity_is_an_error_never_truncated() {
 #[test]
 fn framing_and_keep_alive() {
     let cases = [
-        (
-            "GET",
-            "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n",
-            BodyFraming::Length(12),
-            true,
-        ),
-        (
-            "HEAD",
-            "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n",
-            BodyFraming::None,
-            true,
-        ),
-        (
-            "GET",
-            "HTTP/1.1 204 No Content\r\n\r\n",
-            BodyFraming::None,
-            true,
-        ),
-        (
-            "GET",
-            "HTTP/1.1 304 Not Modified\r\n\r\n",
-            BodyFraming::None,
-            true,
-        ),
+        ("GET", "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n", BodyFraming::Length(12), true),
+        ("HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n", BodyFraming::None, true),
+        ("GET", "HTTP/1.1 204 No Content\r\n\r\n", BodyFraming::None, true),
+        ("GET", "HTTP/1.1 304 Not Modified\r\n\r\n", BodyFraming::None, true),
         (
             "GET",
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
             BodyFraming::Chunked,
             true,
         ),
-        (
-            "GET",
-            "HTTP/1.1 200 OK\r\n\r\n",
-            BodyFraming::UntilClose,
-            false,
-        ),
+        ("GET", "HTTP/1.1 200 OK\r\n\r\n", BodyFraming::UntilClose, false),
         (
             "GET",
             "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
             BodyFraming::Length(0),
             false,
         ),
-        (
-            "GET",
-            "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n",
-            BodyFraming::Length(0),
-            false,
-        ),
+        ("GET", "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", BodyFraming::Length(0), false),
         (
             "GET",
             "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n",
@@ -610,20 +502,15 @@ fn framing_and_keep_alive() {
         let mut s = established();
         encode_at(&mut s, &RequestHead::new(method, ""), None, 0);
         let r = respond(&mut s, answer);
-        assert_eq!(
-            (r.body, r.keep_alive),
-            (body, keep_alive),
-            "{method} {answer}"
-        );
+        assert_eq!((r.body, r.keep_alive), (body, keep_alive), "{method} {answer}");
     }
 }
 
 #[test]
 fn status_lines_without_reason_phrase() {
-    for answer in [
-        "HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n",
-        "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n",
-    ] {
+    for answer in
+        ["HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n"]
+    {
         let mut s = established();
         encode(&mut s);
         assert_eq!(respond(&mut s, answer).status, 200, "{answer:?}");
@@ -635,11 +522,7 @@ fn the_head_may_be_followed_by_its_body() {
     let mut s = established();
     encode_at(&mut s, &RequestHead::get(""), None, 0);
     let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
-    let (consumed, r) = s
-        .decode_response(answer, Instant(0))
-        .unwrap()
-        .complete()
-        .unwrap();
+    let (consumed, r) = s.decode_response(answer, Instant(0)).unwrap().complete().unwrap();
     assert_eq!(&answer[consumed..], b"hello");
     assert_eq!(r.body, BodyFraming::Length(5));
 }
@@ -655,38 +538,15 @@ fn decode_errors_are_typed_and_leave_a_defined_state() {
         }
         h + "\r\n"
     };
-    let huge = std::format!(
-        "HTTP/1.1 200 OK\r\nX: {}\r\n\r\n",
-        "a".repeat(DEFAULT_MAX_HEAD)
-    );
+    let huge = std::format!("HTTP/1.1 200 OK\r\nX: {}\r\n\r\n", "a".repeat(DEFAULT_MAX_HEAD));
     let cases: [(&str, DecodeError); 7] = [
-        (
-            "HTTP/2 200 OK\r\n\r\n",
-            DecodeError::Malformed(Malformed::Version),
-        ),
-        (
-            "HTTP/1.1 abc OK\r\n\r\n",
-            DecodeError::Malformed(Malformed::StatusLine),
-        ),
-        (
-            "HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n",
-            DecodeError::Malformed(Malformed::HeaderName),
-        ),
-        (
-            "HTTP/1.1 200 OK\r\nX: a\x01b\r\n\r\n",
-            DecodeError::Malformed(Malformed::HeaderValue),
-        ),
-        (
-            "HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\n",
-            DecodeError::InvalidContentLength,
-        ),
+        ("HTTP/2 200 OK\r\n\r\n", DecodeError::Malformed(Malformed::Version)),
+        ("HTTP/1.1 abc OK\r\n\r\n", DecodeError::Malformed(Malformed::StatusLine)),
+        ("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", DecodeError::Malformed(Malformed::HeaderName)),
+        ("HTTP/1.1 200 OK\r\nX: a\x01b\r\n\r\n", DecodeError::Malformed(Malformed::HeaderValue)),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\n", DecodeError::InvalidContentLength),
         (&many_headers, DecodeError::TooManyHeaders { max: 32 }),
-        (
-            &huge,
-            DecodeError::HeadTooLarge {
-                max: DEFAULT_MAX_HEAD,
-            },
-        ),
+        (&huge, DecodeError::HeadTooLarge { max: DEFAULT_MAX_HEAD }),
     ];
     let get = |s: &mut Session| encode_at(s, &RequestHead::get(""), Some(&CREDS), 0);
     for (answer, error) in cases {
@@ -714,10 +574,7 @@ fn decode_errors_are_typed_and_leave_a_defined_state() {
 #[test]
 fn misuse_errors() {
     let mut s = session();
-    assert_eq!(
-        s.decode_response(OK.as_bytes(), Instant(0)),
-        Err(DecodeError::NoRequestInFlight)
-    );
+    assert_eq!(s.decode_response(OK.as_bytes(), Instant(0)), Err(DecodeError::NoRequestInFlight));
     assert!(DecodeError::NoRequestInFlight.is_misuse());
     encode(&mut s);
     let mut out = [0u8; 512];
@@ -728,55 +585,20 @@ fn misuse_errors() {
 
 #[test]
 fn encode_errors_say_what_was_wrong_and_touch_nothing() {
-    let bad_name = [Header {
-        name: "Bad Name",
-        value: b"x",
-    }];
-    let bad_value = [Header {
-        name: "X",
-        value: b"a\r\nInjected: 1",
-    }];
-    let nul_value = [Header {
-        name: "X",
-        value: b"a\0",
-    }];
+    let bad_name = [Header { name: "Bad Name", value: b"x" }];
+    let bad_value = [Header { name: "X", value: b"a\r\nInjected: 1" }];
+    let nul_value = [Header { name: "X", value: b"a\0" }];
     let reserved = [
-        Header {
-            name: "X-Ok",
-            value: b"1",
-        },
-        Header {
-            name: "cookie",
-            value: b"JSESSIONID=mine",
-        },
+        Header { name: "X-Ok", value: b"1" },
+        Header { name: "cookie", value: b"JSESSIONID=mine" },
     ];
     let bad_creds = Credentials::basic("us:er", "pw");
     let cases: [(RequestHead<'_>, Option<&Credentials<'_>>, EncodeError); 8] = [
-        (
-            RequestHead::head(""),
-            None,
-            EncodeError::CredentialsRequired,
-        ),
-        (
-            RequestHead::head(""),
-            Some(&bad_creds),
-            EncodeError::InvalidCredentials,
-        ),
-        (
-            RequestHead::new("GE T", ""),
-            Some(&CREDS),
-            EncodeError::InvalidMethod,
-        ),
-        (
-            RequestHead::head("vms"),
-            Some(&CREDS),
-            EncodeError::InvalidPath,
-        ),
-        (
-            RequestHead::head("/a b"),
-            Some(&CREDS),
-            EncodeError::InvalidPath,
-        ),
+        (RequestHead::head(""), None, EncodeError::CredentialsRequired),
+        (RequestHead::head(""), Some(&bad_creds), EncodeError::InvalidCredentials),
+        (RequestHead::new("GE T", ""), Some(&CREDS), EncodeError::InvalidMethod),
+        (RequestHead::head("vms"), Some(&CREDS), EncodeError::InvalidPath),
+        (RequestHead::head("/a b"), Some(&CREDS), EncodeError::InvalidPath),
         (
             RequestHead::head("").with_headers(&bad_name),
             Some(&CREDS),
@@ -796,10 +618,7 @@ fn encode_errors_say_what_was_wrong_and_touch_nothing() {
     for (head, creds, error) in cases {
         let mut s = session();
         let mut out = [0xEEu8; 512];
-        assert_eq!(
-            s.encode_request(&head, creds, Instant(0), &mut out),
-            Err(error)
-        );
+        assert_eq!(s.encode_request(&head, creds, Instant(0), &mut out), Err(error));
         assert_eq!(out, [0xEE; 512], "{error:?}: out untouched");
         assert_eq!(s.state(), ClientState::Idle, "{error:?}: state unchanged");
         assert!(!error.is_misuse());
@@ -822,12 +641,7 @@ fn a_small_buffer_reports_the_exact_size_and_stays_untouched() {
     let mut s = session();
     let mut out = [0xEEu8; 100];
     let err = s.encode_request(&RequestHead::head(""), Some(&CREDS), Instant(0), &mut out);
-    assert_eq!(
-        err,
-        Err(EncodeError::BufferTooSmall {
-            required: LOGIN_VECTOR.len()
-        })
-    );
+    assert_eq!(err, Err(EncodeError::BufferTooSmall { required: LOGIN_VECTOR.len() }));
     assert_eq!(out, [0xEE; 100]);
     assert_eq!(s.state(), ClientState::Idle);
     let mut exact = std::vec![0u8; LOGIN_VECTOR.len()];
@@ -843,26 +657,11 @@ fn config_is_checked_at_construction() {
         (ClientConfig::new("", BASE), ConfigError::InvalidHost),
         (ClientConfig::new("a\r\nb", BASE), ConfigError::InvalidHost),
         (ClientConfig::new("a b", BASE), ConfigError::InvalidHost),
-        (
-            ClientConfig::new("user@host", BASE),
-            ConfigError::InvalidHost,
-        ),
-        (
-            ClientConfig::new(HOST, "ovirt-engine"),
-            ConfigError::InvalidBasePath,
-        ),
-        (
-            ClientConfig::new(HOST, "/a?b"),
-            ConfigError::InvalidBasePath,
-        ),
-        (
-            ClientConfig::new(HOST, "/a\nb"),
-            ConfigError::InvalidBasePath,
-        ),
-        (
-            ClientConfig::new(HOST, BASE).with_max_head(15),
-            ConfigError::MaxHeadTooSmall,
-        ),
+        (ClientConfig::new("user@host", BASE), ConfigError::InvalidHost),
+        (ClientConfig::new(HOST, "ovirt-engine"), ConfigError::InvalidBasePath),
+        (ClientConfig::new(HOST, "/a?b"), ConfigError::InvalidBasePath),
+        (ClientConfig::new(HOST, "/a\nb"), ConfigError::InvalidBasePath),
+        (ClientConfig::new(HOST, BASE).with_max_head(15), ConfigError::MaxHeadTooSmall),
     ];
     for (cfg, error) in bad {
         assert_eq!(Session::new(cfg).err(), Some(error), "{cfg:?}");
@@ -894,11 +693,7 @@ fn end_session_while_awaiting_applies_after_the_response() {
     encode(&mut s);
     s.end_session();
     respond(&mut s, UNAUTHORIZED);
-    assert_eq!(
-        s.state(),
-        ClientState::Closed,
-        "expired meanwhile: nothing to end"
-    );
+    assert_eq!(s.state(), ClientState::Closed, "expired meanwhile: nothing to end");
 }
 
 #[test]
@@ -932,11 +727,7 @@ fn abort_and_forget() {
     encode(&mut s);
     s.abort();
     assert_eq!(s.state(), ClientState::Closed);
-    assert_eq!(
-        encode(&mut s),
-        LOGIN_VECTOR,
-        "never the cookie after a logout"
-    );
+    assert_eq!(encode(&mut s), LOGIN_VECTOR, "never the cookie after a logout");
 
     let mut s = established();
     s.forget();

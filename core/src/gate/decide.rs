@@ -8,10 +8,8 @@ use super::{
 use crate::Progress;
 use crate::basic::parse_authorization;
 use crate::cookie::{SESSION_COOKIE, cookie_pairs};
-use crate::error::Malformed;
 use crate::head::fields::{Fields, keeps_alive};
 use crate::head::framing::request_framing;
-use crate::head::scan::Scan;
 use crate::head::token::trim_ows;
 use crate::prefer::Preferences;
 use crate::time::Instant;
@@ -41,36 +39,16 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         verifier: &mut impl Verifier,
         ids: &mut impl IdSource,
     ) -> Result<Progress<Decision>, GateError> {
-        let max = self.config.max_head;
-        let head_len = match reader.scanner.scan(input, max) {
-            Scan::Partial => return Ok(Progress::Partial),
-            Scan::TooLarge => return Err(GateError::HeadTooLarge { max }),
-            Scan::Complete(len) => len,
+        let Progress::Complete { value: head_len, .. } =
+            reader.poll(input, self.config.max_head)?
+        else {
+            return Ok(Progress::Partial);
         };
         let head = input.get(..head_len).unwrap_or_default();
         let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut request = httparse::Request::new(&mut headers);
-        match request.parse(head) {
-            Ok(httparse::Status::Complete(len)) if len == head_len => {}
-            Ok(_) => return Err(GateError::Malformed(Malformed::LineEnding)),
-            Err(httparse::Error::TooManyHeaders) => {
-                return Err(GateError::TooManyHeaders { max: MAX_HEADERS });
-            }
-            Err(e) => return Err(GateError::Malformed(Malformed::from_httparse(e, true))),
-        }
-        let (Some(method), Some(minor_version)) = (request.method, request.version) else {
-            return Err(GateError::Malformed(Malformed::RequestLine));
-        };
-        let parts = RequestParts {
-            method,
-            minor_version,
-            headers: request.headers,
-        };
+        let parts = RequestParts::parse(head, &mut headers)?;
         let decision = self.decide(&parts, now, verifier, ids)?;
-        Ok(Progress::Complete {
-            consumed: head_len,
-            value: decision,
-        })
+        Ok(Progress::Complete { consumed: head_len, value: decision })
     }
 
     /// Decides about a request whose head the caller's HTTP stack has already parsed: the same
@@ -112,13 +90,8 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         }
         let body = request_framing(&fields).map_err(|_| GateError::InvalidFraming)?;
         let keep_alive = keeps_alive(&fields, parts.minor_version);
-        let decision = |verdict, cookie, ending| Decision {
-            verdict,
-            body,
-            keep_alive,
-            cookie,
-            ending,
-        };
+        let decision =
+            |verdict, cookie, ending| Decision { verdict, body, keep_alive, cookie, ending };
         let refuse = |refusal| decision(Verdict::Refused(refusal), CookieOut::None, None);
 
         let prefer = Preferences::from_fields(&fields);
@@ -137,11 +110,7 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
                 // Any Authorization header is ignored while the session is valid: SDKs send it on
                 // every request.
                 return Ok(if prefer.persistent_auth {
-                    decision(
-                        Verdict::Granted(Granted::Session, user),
-                        CookieOut::None,
-                        None,
-                    )
+                    decision(Verdict::Granted(Granted::Session, user), CookieOut::None, None)
                 } else {
                     decision(
                         Verdict::Granted(Granted::LastRequest, user),
@@ -157,18 +126,12 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
             Err(refusal) => return Ok(refuse(refusal)),
         };
         if !prefer.persistent_auth {
-            return Ok(decision(
-                Verdict::Granted(Granted::OneShot, user),
-                CookieOut::None,
-                None,
-            ));
+            return Ok(decision(Verdict::Granted(Granted::OneShot, user), CookieOut::None, None));
         }
         match self.create_session(&fields, user, prefer, now, ids) {
-            Ok(id) => Ok(decision(
-                Verdict::Granted(Granted::Login, user),
-                CookieOut::Set(id),
-                None,
-            )),
+            Ok(id) => {
+                Ok(decision(Verdict::Granted(Granted::Login, user), CookieOut::Set(id), None))
+            }
             Err(refusal) => Ok(refuse(refusal)),
         }
     }
@@ -202,10 +165,7 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         fields: &Fields<'_, '_>,
         verifier: &mut impl Verifier,
     ) -> Result<UserId, Refusal> {
-        let value = fields
-            .values("authorization")
-            .next()
-            .ok_or(Refusal::NoCredentials)?;
+        let value = fields.values("authorization").next().ok_or(Refusal::NoCredentials)?;
         let mut scratch = [0u8; CREDENTIALS_MAX];
         let user = match parse_authorization(value, &mut scratch) {
             Ok(credentials) => verifier.verify(&credentials).ok_or(Refusal::BadCredentials),
@@ -239,12 +199,8 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
             .map_or(u64::from(self.config.idle_timeout_minutes), |ttl| {
                 ttl.min(u64::from(self.config.max_session_ttl_minutes))
             });
-        let mut record = SessionRecord::new(
-            id.clone(),
-            user,
-            now,
-            minutes.saturating_mul(MILLIS_PER_MINUTE),
-        );
+        let mut record =
+            SessionRecord::new(id.clone(), user, now, minutes.saturating_mul(MILLIS_PER_MINUTE));
         record.csrf_protection = self.config.csrf_protection && prefer.csrf_protection;
         if let Err(record) = self.store.insert(record) {
             // Make room from the dead only.
@@ -271,9 +227,9 @@ fn session_ttl(fields: &Fields<'_, '_>) -> Option<u64> {
         if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        let minutes = digits.iter().fold(0u64, |acc, &d| {
-            acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-        });
+        let minutes = digits
+            .iter()
+            .fold(0u64, |acc, &d| acc.saturating_mul(10).saturating_add(u64::from(d - b'0')));
         (minutes >= 1).then_some(minutes)
     })
 }

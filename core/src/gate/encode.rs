@@ -21,10 +21,7 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         decision: &Decision,
         out: &mut [u8],
     ) -> Result<usize, EncodeError> {
-        let lines = GateLines {
-            gate: self.parts(),
-            decision,
-        };
+        let lines = GateLines { gate: self.parts(), decision };
         encode_all_or_nothing(out, &lines)
             .map_err(|required| EncodeError::BufferTooSmall { required })
     }
@@ -46,10 +43,7 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         };
         let response = Refusal {
             status: refusal.status(),
-            lines: GateLines {
-                gate: self.parts(),
-                decision,
-            },
+            lines: GateLines { gate: self.parts(), decision },
             close: !decision.keep_alive,
         };
         encode_all_or_nothing(out, &response)

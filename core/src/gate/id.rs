@@ -151,12 +151,7 @@ pub(crate) mod tests {
             b"AAAAAAAAAAAAAAAAAAAAA!",
             b"AAAAAAAAAAAAAAAAAAAAAAA",
         ] {
-            assert_eq!(
-                SessionId::from_text(text),
-                None,
-                "{:?}",
-                text.escape_ascii()
-            );
+            assert_eq!(SessionId::from_text(text), None, "{:?}", text.escape_ascii());
         }
         // The last character of 22 carries 2 spare bits; base64 refuses non-canonical ones.
         assert_eq!(SessionId::from_text(b"AAAAAAAAAAAAAAAAAAAAAB"), None);

@@ -8,10 +8,11 @@ mod store;
 pub use id::{IdSource, IdSourceError, SESSION_ID_BYTES, SESSION_ID_TEXT_LEN, SessionId};
 pub use store::{ArrayStore, SessionRecord, SessionStore, UserId};
 
+use crate::Progress;
 use crate::basic::{Credentials, MalformedCredentials};
 use crate::error::{ConfigError, Malformed};
 use crate::head::BodyFraming;
-use crate::head::scan::HeadScanner;
+use crate::head::scan::{HeadScanner, Scan};
 use crate::head::token::{is_cookie_path, is_field_value};
 use core::fmt;
 use core::num::NonZeroUsize;
@@ -151,22 +152,62 @@ impl HeadReader {
     /// A reader at the start of a head.
     #[must_use]
     pub const fn new() -> Self {
-        Self {
-            scanner: HeadScanner::new(),
+        Self { scanner: HeadScanner::new() }
+    }
+
+    /// Looks for the end of the head in `input` (the bytes received so far, from the head's first
+    /// byte), resuming where the previous call stopped. `Complete` gives the head's length.
+    ///
+    /// # Errors
+    ///
+    /// [`GateError::HeadTooLarge`] when `max_head` bytes hold no end of head.
+    pub fn poll(&mut self, input: &[u8], max_head: usize) -> Result<Progress<usize>, GateError> {
+        match self.scanner.scan(input, max_head) {
+            Scan::Partial => Ok(Progress::Partial),
+            Scan::TooLarge => Err(GateError::HeadTooLarge { max: max_head }),
+            Scan::Complete(len) => Ok(Progress::Complete { consumed: len, value: len }),
         }
     }
 }
 
-/// A request head already parsed by the caller's HTTP stack, for
-/// [`SessionGate::inspect_headers`].
+/// A parsed request head: what [`SessionGate::inspect_headers`] decides about.
 #[derive(Clone, Copy, Debug)]
 pub struct RequestParts<'h, 'b> {
     /// The method.
     pub method: &'b str,
+    /// The request target, e.g. `/ovirt-engine/api/vms?search=x`.
+    pub target: &'b str,
     /// The minor HTTP version: 1 for HTTP/1.1, 0 for HTTP/1.0.
     pub minor_version: u8,
     /// The header lines.
     pub headers: &'h [httparse::Header<'b>],
+}
+
+impl<'h, 'b> RequestParts<'h, 'b> {
+    /// Parses a complete request head (as [`HeadReader::poll`] delimits it) into `headers`.
+    ///
+    /// # Errors
+    ///
+    /// [`GateError::Malformed`] or [`GateError::TooManyHeaders`] (with `headers.len()`).
+    pub fn parse(
+        head: &'b [u8],
+        headers: &'h mut [httparse::Header<'b>],
+    ) -> Result<Self, GateError> {
+        let max = headers.len();
+        let mut request = httparse::Request::new(headers);
+        match request.parse(head) {
+            Ok(httparse::Status::Complete(len)) if len == head.len() => {}
+            Ok(_) => return Err(GateError::Malformed(Malformed::LineEnding)),
+            Err(httparse::Error::TooManyHeaders) => return Err(GateError::TooManyHeaders { max }),
+            Err(e) => return Err(GateError::Malformed(Malformed::from_httparse(e, true))),
+        }
+        match (request.method, request.path, request.version) {
+            (Some(method), Some(target), Some(minor_version)) => {
+                Ok(Self { method, target, minor_version, headers: request.headers })
+            }
+            _ => Err(GateError::Malformed(Malformed::RequestLine)),
+        }
+    }
 }
 
 /// How a request was let through.

@@ -26,14 +26,7 @@ pub struct SessionRecord {
 
 impl SessionRecord {
     pub(crate) fn new(id: SessionId, user: UserId, now: Instant, idle_timeout_ms: u64) -> Self {
-        Self {
-            id,
-            user,
-            created: now,
-            last_used: now,
-            idle_timeout_ms,
-            csrf_protection: false,
-        }
+        Self { id, user, created: now, last_used: now, idle_timeout_ms, csrf_protection: false }
     }
 
     /// The session's id.
@@ -101,10 +94,7 @@ impl<const N: usize> ArrayStore<N> {
     /// An empty store.
     #[must_use]
     pub const fn new() -> Self {
-        Self {
-            slots: [const { None }; N],
-            len: 0,
-        }
+        Self { slots: [const { None }; N], len: 0 }
     }
 
     /// The capacity, `N`.
@@ -146,11 +136,7 @@ impl<const N: usize> SessionStore for ArrayStore<N> {
     }
 
     fn remove(&mut self, id: &SessionId) -> bool {
-        match self
-            .slots
-            .iter_mut()
-            .find(|s| s.as_ref().is_some_and(|r| r.id() == id))
-        {
+        match self.slots.iter_mut().find(|s| s.as_ref().is_some_and(|r| r.id() == id)) {
             Some(slot) => {
                 // Dropping the record wipes its id.
                 *slot = None;
@@ -174,9 +160,7 @@ impl<const N: usize> SessionStore for ArrayStore<N> {
     }
 
     fn count_live(&self, user: UserId, now: Instant) -> usize {
-        self.iter()
-            .filter(|r| r.user == user && !r.is_expired(now))
-            .count()
+        self.iter().filter(|r| r.user == user && !r.is_expired(now)).count()
     }
 }
 
@@ -186,12 +170,7 @@ mod tests {
     use super::*;
 
     fn record(ids: &mut CountingIds, user: u64, now: u64) -> SessionRecord {
-        SessionRecord::new(
-            SessionId::generate(ids).unwrap(),
-            UserId(user),
-            Instant(now),
-            1_000,
-        )
+        SessionRecord::new(SessionId::generate(ids).unwrap(), UserId(user), Instant(now), 1_000)
     }
 
     #[test]

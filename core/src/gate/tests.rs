@@ -24,14 +24,8 @@ impl Verifier for Users {
     fn verify(&mut self, credentials: &Credentials<'_>) -> Option<UserId> {
         self.calls += 1;
         match *credentials {
-            Credentials::Basic {
-                user: "admin",
-                password: "secret",
-            } => Some(UserId(1)),
-            Credentials::Basic {
-                user: "other",
-                password: "pw",
-            } => Some(UserId(2)),
+            Credentials::Basic { user: "admin", password: "secret" } => Some(UserId(1)),
+            Credentials::Basic { user: "other", password: "pw" } => Some(UserId(2)),
             Credentials::Bearer { token: "t0ken" } => Some(UserId(3)),
             _ => None,
         }
@@ -114,12 +108,7 @@ impl Fixture {
         assert_eq!(d.verdict(), Verdict::Granted(Granted::Login, UserId(1)));
         let set = self.headers(&d);
         self.gate.finish(d);
-        let id = set
-            .strip_prefix("Set-Cookie: JSESSIONID=")
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap();
+        let id = set.strip_prefix("Set-Cookie: JSESSIONID=").unwrap().split(';').next().unwrap();
         assert_eq!(id.len(), SESSION_ID_TEXT_LEN);
         std::format!("Cookie: JSESSIONID={id}\r\n")
     }
@@ -130,10 +119,7 @@ impl Fixture {
 }
 
 fn id_of(cookie: &str) -> &str {
-    cookie
-        .trim_end()
-        .strip_prefix("Cookie: JSESSIONID=")
-        .unwrap()
+    cookie.trim_end().strip_prefix("Cookie: JSESSIONID=").unwrap()
 }
 
 // ---- the decision table ------------------------------------------------------------------------------
@@ -147,10 +133,7 @@ fn login_sets_the_cookie() {
     assert_eq!(d.refusal_status(), None);
     let set = f.headers(&d);
     assert!(set.starts_with("Set-Cookie: JSESSIONID="), "{set}");
-    assert!(
-        set.ends_with("; Path=/ovirt-engine/api; HttpOnly; Secure\r\n"),
-        "{set}"
-    );
+    assert!(set.ends_with("; Path=/ovirt-engine/api; HttpOnly; Secure\r\n"), "{set}");
     assert_eq!(
         set.len(),
         "Set-Cookie: JSESSIONID=".len()
@@ -165,10 +148,7 @@ fn login_sets_the_cookie() {
 fn a_plain_cookie_when_not_configured_secure() {
     let mut f = Fixture::with(GateConfig::new(BASE).with_secure_cookie(false));
     let d = f.inspect(&std::format!("{ADMIN}{PERSIST}"));
-    assert!(
-        f.headers(&d)
-            .ends_with("; Path=/ovirt-engine/api; HttpOnly\r\n")
-    );
+    assert!(f.headers(&d).ends_with("; Path=/ovirt-engine/api; HttpOnly\r\n"));
 }
 
 #[test]
@@ -176,30 +156,14 @@ fn reuse_ignores_any_authorization() {
     let mut f = Fixture::new();
     let cookie = f.login();
     let calls = f.users.calls;
-    for auth in [
-        "",
-        ADMIN,
-        WRONG,
-        "Authorization: Basic !!!\r\n",
-        "Authorization: Negotiate x\r\n",
-    ] {
+    for auth in ["", ADMIN, WRONG, "Authorization: Basic !!!\r\n", "Authorization: Negotiate x\r\n"]
+    {
         let d = f.inspect(&std::format!("{PERSIST}{cookie}{auth}"));
-        assert_eq!(
-            d.verdict(),
-            Verdict::Granted(Granted::Session, UserId(1)),
-            "{auth}"
-        );
-        assert_eq!(
-            f.headers(&d),
-            "",
-            "the cookie is only sent when a session is created"
-        );
+        assert_eq!(d.verdict(), Verdict::Granted(Granted::Session, UserId(1)), "{auth}");
+        assert_eq!(f.headers(&d), "", "the cookie is only sent when a session is created");
         f.gate.finish(d);
     }
-    assert_eq!(
-        f.users.calls, calls,
-        "the verifier is not asked while the session is valid"
-    );
+    assert_eq!(f.users.calls, calls, "the verifier is not asked while the session is valid");
 }
 
 #[test]
@@ -207,19 +171,13 @@ fn a_request_without_persistent_auth_is_the_sessions_last() {
     let mut f = Fixture::new();
     let cookie = f.login();
     let d = f.inspect(&cookie);
-    assert_eq!(
-        d.verdict(),
-        Verdict::Granted(Granted::LastRequest, UserId(1))
-    );
+    assert_eq!(d.verdict(), Verdict::Granted(Granted::LastRequest, UserId(1)));
     assert_eq!(
         f.headers(&d),
         "Set-Cookie: JSESSIONID=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/ovirt-engine/api; HttpOnly; Secure\r\n"
     );
     f.gate.finish(d);
-    assert!(
-        f.gate.store().is_empty(),
-        "the logout really ends the session"
-    );
+    assert!(f.gate.store().is_empty(), "the logout really ends the session");
     let d = f.inspect(&std::format!("{PERSIST}{cookie}"));
     assert_eq!(d.verdict(), Verdict::Refused(Refusal::NoCredentials));
     assert_eq!(d.refusal_status(), Some(401));
@@ -229,9 +187,7 @@ fn a_request_without_persistent_auth_is_the_sessions_last() {
 fn new_auth_ends_the_old_session_and_starts_another() {
     let mut f = Fixture::new();
     let old = f.login();
-    let d = f.inspect(&std::format!(
-        "Prefer: persistent-auth, new-auth\r\n{old}{ADMIN}"
-    ));
+    let d = f.inspect(&std::format!("Prefer: persistent-auth, new-auth\r\n{old}{ADMIN}"));
     assert_eq!(d.verdict(), Verdict::Granted(Granted::Login, UserId(1)));
     assert!(!f.headers(&d).contains(id_of(&old)));
     f.gate.finish(d);
@@ -242,9 +198,7 @@ fn new_auth_ends_the_old_session_and_starts_another() {
     );
     // new-auth without credentials: the old session is gone and nothing replaces it.
     let newer = f.login();
-    let d = f.inspect(&std::format!(
-        "Prefer: persistent-auth, new-auth\r\n{newer}"
-    ));
+    let d = f.inspect(&std::format!("Prefer: persistent-auth, new-auth\r\n{newer}"));
     assert_eq!(d.verdict(), Verdict::Refused(Refusal::NoCredentials));
     assert_eq!(
         f.inspect(&std::format!("{PERSIST}{newer}")).verdict(),
@@ -257,32 +211,15 @@ fn csrf_protection_when_configured() {
     let mut f = Fixture::with(GateConfig::new(BASE).with_csrf_protection(true));
     let cookie = f.login_at("Prefer: csrf-protection\r\n", 0);
     let without = f.inspect(&std::format!("{PERSIST}{cookie}"));
-    assert_eq!(
-        without.verdict(),
-        Verdict::Refused(Refusal::CsrfHeaderMissing)
-    );
+    assert_eq!(without.verdict(), Verdict::Refused(Refusal::CsrfHeaderMissing));
     assert_eq!(without.refusal_status(), Some(403));
-    let wrong = f.inspect(&std::format!(
-        "{PERSIST}{cookie}JSESSIONID: AAAAAAAAAAAAAAAAAAAAAA\r\n"
-    ));
-    assert_eq!(
-        wrong.verdict(),
-        Verdict::Refused(Refusal::CsrfHeaderMissing)
-    );
-    let with = f.inspect(&std::format!(
-        "{PERSIST}{cookie}JSESSIONID: {}\r\n",
-        id_of(&cookie)
-    ));
-    assert_eq!(
-        with.verdict(),
-        Verdict::Granted(Granted::Session, UserId(1))
-    );
+    let wrong = f.inspect(&std::format!("{PERSIST}{cookie}JSESSIONID: AAAAAAAAAAAAAAAAAAAAAA\r\n"));
+    assert_eq!(wrong.verdict(), Verdict::Refused(Refusal::CsrfHeaderMissing));
+    let with = f.inspect(&std::format!("{PERSIST}{cookie}JSESSIONID: {}\r\n", id_of(&cookie)));
+    assert_eq!(with.verdict(), Verdict::Granted(Granted::Session, UserId(1)));
     // The logout needs it too.
     let logout = f.inspect(&cookie);
-    assert_eq!(
-        logout.verdict(),
-        Verdict::Refused(Refusal::CsrfHeaderMissing)
-    );
+    assert_eq!(logout.verdict(), Verdict::Refused(Refusal::CsrfHeaderMissing));
 
     // Not configured: the preference is ignored.
     let mut f = Fixture::new();
@@ -304,9 +241,7 @@ fn a_dead_cookie_with_credentials_logs_in_again_silently() {
     let d = f.inspect(&std::format!("{PERSIST}{dead}"));
     assert_eq!(d.verdict(), Verdict::Refused(Refusal::NoCredentials));
     // A cookie the gate never writes (the engine's format) is just as unknown.
-    let d = f.inspect(&std::format!(
-        "{PERSIST}Cookie: JSESSIONID=5dQja5ubr4yvI2MM2z+LZxrK\r\n"
-    ));
+    let d = f.inspect(&std::format!("{PERSIST}Cookie: JSESSIONID=5dQja5ubr4yvI2MM2z+LZxrK\r\n"));
     assert_eq!(d.verdict(), Verdict::Refused(Refusal::NoCredentials));
 }
 
@@ -329,11 +264,7 @@ fn credentials_without_persistent_auth_are_one_shot() {
     let mut f = Fixture::new();
     for extra in ["", "Prefer: return=minimal\r\n", "Prefer: new-auth\r\n"] {
         let d = f.inspect(&std::format!("{ADMIN}{extra}"));
-        assert_eq!(
-            d.verdict(),
-            Verdict::Granted(Granted::OneShot, UserId(1)),
-            "{extra}"
-        );
+        assert_eq!(d.verdict(), Verdict::Granted(Granted::OneShot, UserId(1)), "{extra}");
         assert_eq!(f.headers(&d), "");
     }
     assert!(f.gate.store().is_empty());
@@ -347,33 +278,17 @@ fn refusals_carry_exactly_one_challenge() {
     let cases = [
         ("", Refusal::NoCredentials),
         (WRONG, Refusal::BadCredentials),
-        (
-            "Authorization: Basic !!!\r\n",
-            Refusal::MalformedCredentials(M::InvalidBase64),
-        ),
-        (
-            "Authorization: Basic dXNlcg==\r\n",
-            Refusal::MalformedCredentials(M::MissingColon),
-        ),
-        (
-            "Authorization: Basic OnB3\r\n",
-            Refusal::MalformedCredentials(M::EmptyUser),
-        ),
-        (
-            "Authorization: Negotiate YII=\r\n",
-            Refusal::MalformedCredentials(M::UnknownScheme),
-        ),
+        ("Authorization: Basic !!!\r\n", Refusal::MalformedCredentials(M::InvalidBase64)),
+        ("Authorization: Basic dXNlcg==\r\n", Refusal::MalformedCredentials(M::MissingColon)),
+        ("Authorization: Basic OnB3\r\n", Refusal::MalformedCredentials(M::EmptyUser)),
+        ("Authorization: Negotiate YII=\r\n", Refusal::MalformedCredentials(M::UnknownScheme)),
         ("Authorization: Bearer nope\r\n", Refusal::BadCredentials),
     ];
     for (auth, refusal) in cases {
         let mut f = Fixture::new();
         let d = f.inspect(&std::format!("{PERSIST}{auth}"));
         assert_eq!(d.verdict(), Verdict::Refused(refusal), "{auth}");
-        assert_eq!(
-            f.headers(&d),
-            "WWW-Authenticate: Basic realm=\"RESTAPI\"\r\n",
-            "{auth}"
-        );
+        assert_eq!(f.headers(&d), "WWW-Authenticate: Basic realm=\"RESTAPI\"\r\n", "{auth}");
         let mut out = [0u8; 256];
         let n = f.gate.encode_refusal(&d, &mut out).unwrap();
         assert_eq!(
@@ -397,18 +312,9 @@ fn credentials_longer_than_the_buffer_are_refused_not_cut() {
     let mut ids = CountingIds::default();
     let mut users = Users::default();
     let d = gate
-        .inspect_request(
-            &mut HeadReader::new(),
-            fits.as_bytes(),
-            Instant(0),
-            &mut users,
-            &mut ids,
-        )
+        .inspect_request(&mut HeadReader::new(), fits.as_bytes(), Instant(0), &mut users, &mut ids)
         .unwrap();
-    assert_eq!(
-        d.complete().unwrap().1.verdict(),
-        Verdict::Granted(Granted::OneShot, UserId(1))
-    );
+    assert_eq!(d.complete().unwrap().1.verdict(), Verdict::Granted(Granted::OneShot, UserId(1)));
     let d = gate
         .inspect_request(
             &mut HeadReader::new(),
@@ -420,9 +326,7 @@ fn credentials_longer_than_the_buffer_are_refused_not_cut() {
         .unwrap();
     assert_eq!(
         d.complete().unwrap().1.verdict(),
-        Verdict::Refused(Refusal::MalformedCredentials(
-            crate::MalformedCredentials::TooLong
-        ))
+        Verdict::Refused(Refusal::MalformedCredentials(crate::MalformedCredentials::TooLong))
     );
 }
 
@@ -430,10 +334,7 @@ fn credentials_longer_than_the_buffer_are_refused_not_cut() {
 fn the_legacy_realm() {
     let mut f = Fixture::with(GateConfig::new("/api").with_realm("ENGINE"));
     let d = f.inspect("");
-    assert_eq!(
-        f.headers(&d),
-        "WWW-Authenticate: Basic realm=\"ENGINE\"\r\n"
-    );
+    assert_eq!(f.headers(&d), "WWW-Authenticate: Basic realm=\"ENGINE\"\r\n");
 }
 
 // ---- Session-TTL ---------------------------------------------------------------------------------------
@@ -448,14 +349,8 @@ fn idle_timeout_after_login(f: &mut Fixture, ttl_header: &str) -> u64 {
 fn session_ttl_sets_the_idle_timeout_within_the_maximum() {
     let mut f = Fixture::with(GateConfig::new(BASE).with_max_session_ttl_minutes(120));
     assert_eq!(idle_timeout_after_login(&mut f, ""), 30 * MINUTE);
-    assert_eq!(
-        idle_timeout_after_login(&mut f, "Session-TTL: 5\r\n"),
-        5 * MINUTE
-    );
-    assert_eq!(
-        idle_timeout_after_login(&mut f, "Session-TTL:  1 \r\n"),
-        MINUTE
-    );
+    assert_eq!(idle_timeout_after_login(&mut f, "Session-TTL: 5\r\n"), 5 * MINUTE);
+    assert_eq!(idle_timeout_after_login(&mut f, "Session-TTL:  1 \r\n"), MINUTE);
     assert_eq!(
         idle_timeout_after_login(&mut f, "Session-TTL: 99999999999999999999999\r\n"),
         120 * MINUTE
@@ -497,22 +392,15 @@ fn a_full_store_answers_503_and_never_drops_a_live_session() {
     assert_eq!(d.refusal_status(), Some(503));
     let mut out = [0u8; 128];
     let n = f.gate.encode_refusal(&d, &mut out).unwrap();
-    assert_eq!(
-        &out[..n],
-        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
-    );
+    assert_eq!(&out[..n], b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
     for cookie in &cookies {
         assert_eq!(
-            f.inspect_at(&std::format!("{PERSIST}{cookie}"), 20)
-                .verdict(),
+            f.inspect_at(&std::format!("{PERSIST}{cookie}"), 20).verdict(),
             Verdict::Granted(Granted::Session, UserId(1))
         );
     }
     // One-shot requests need no room.
-    assert_eq!(
-        f.inspect_at(ADMIN, 20).verdict(),
-        Verdict::Granted(Granted::OneShot, UserId(1))
-    );
+    assert_eq!(f.inspect_at(ADMIN, 20).verdict(), Verdict::Granted(Granted::OneShot, UserId(1)));
 }
 
 #[test]
@@ -526,14 +414,12 @@ fn a_full_store_makes_room_from_expired_sessions_first() {
     f.gate.finish(d);
     assert_eq!(f.gate.store().len(), 4);
     assert_eq!(
-        f.inspect_at(&std::format!("{PERSIST}{old}"), 2 * MINUTE)
-            .verdict(),
+        f.inspect_at(&std::format!("{PERSIST}{old}"), 2 * MINUTE).verdict(),
         Verdict::Refused(Refusal::NoCredentials)
     );
     for cookie in &live {
         assert_eq!(
-            f.inspect_at(&std::format!("{PERSIST}{cookie}"), 2 * MINUTE)
-                .verdict(),
+            f.inspect_at(&std::format!("{PERSIST}{cookie}"), 2 * MINUTE).verdict(),
             Verdict::Granted(Granted::Session, UserId(1))
         );
     }
@@ -564,32 +450,20 @@ fn a_failing_or_repeating_random_source_gets_503() {
                    ids: &mut dyn FnMut(&mut Gate, &mut Users) -> Decision,
                    users: &mut Users| ids(gate, users);
     let mut failing = |g: &mut Gate, u: &mut Users| {
-        g.inspect_request(
-            &mut HeadReader::new(),
-            head.as_bytes(),
-            Instant(0),
-            u,
-            &mut FailingIds,
-        )
-        .unwrap()
-        .complete()
-        .unwrap()
-        .1
+        g.inspect_request(&mut HeadReader::new(), head.as_bytes(), Instant(0), u, &mut FailingIds)
+            .unwrap()
+            .complete()
+            .unwrap()
+            .1
     };
     let d = inspect(&mut gate, &mut failing, &mut users);
     assert_eq!(d.verdict(), Verdict::Refused(Refusal::IdSourceFailed));
     let mut repeating = |g: &mut Gate, u: &mut Users| {
-        g.inspect_request(
-            &mut HeadReader::new(),
-            head.as_bytes(),
-            Instant(0),
-            u,
-            &mut RepeatingIds,
-        )
-        .unwrap()
-        .complete()
-        .unwrap()
-        .1
+        g.inspect_request(&mut HeadReader::new(), head.as_bytes(), Instant(0), u, &mut RepeatingIds)
+            .unwrap()
+            .complete()
+            .unwrap()
+            .1
     };
     assert_eq!(
         inspect(&mut gate, &mut repeating, &mut users).verdict(),
@@ -646,16 +520,8 @@ fn bad_heads_are_typed_errors_with_their_status() {
         h + "\r\n"
     };
     let cases: [(String, GateError, u16); 9] = [
-        (
-            "GET / HTTP/2.0\r\n\r\n".into(),
-            GateError::Malformed(Malformed::Version),
-            400,
-        ),
-        (
-            "GET  HTTP/1.1\r\n\r\n".into(),
-            GateError::Malformed(Malformed::RequestLine),
-            400,
-        ),
+        ("GET / HTTP/2.0\r\n\r\n".into(), GateError::Malformed(Malformed::Version), 400),
+        ("GET  HTTP/1.1\r\n\r\n".into(), GateError::Malformed(Malformed::RequestLine), 400),
         (
             "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n".into(),
             GateError::Malformed(Malformed::HeaderName),
@@ -677,16 +543,8 @@ fn bad_heads_are_typed_errors_with_their_status() {
             GateError::InvalidFraming,
             400,
         ),
-        (
-            "POST / HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\n".into(),
-            GateError::InvalidFraming,
-            400,
-        ),
-        (
-            "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n".into(),
-            GateError::InvalidFraming,
-            400,
-        ),
+        ("POST / HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\n".into(), GateError::InvalidFraming, 400),
+        ("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n".into(), GateError::InvalidFraming, 400),
     ];
     for (head, error, status) in cases {
         let mut f = Fixture::new();
@@ -694,29 +552,14 @@ fn bad_heads_are_typed_errors_with_their_status() {
         assert_eq!(error.status(), status);
     }
     let mut f = Fixture::new();
-    let huge = std::format!(
-        "GET / HTTP/1.1\r\nX: {}\r\n\r\n",
-        "a".repeat(crate::DEFAULT_MAX_HEAD)
-    );
+    let huge = std::format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(crate::DEFAULT_MAX_HEAD));
     let mut reader = HeadReader::new();
-    let err = f.gate.inspect_request(
-        &mut reader,
-        huge.as_bytes(),
-        Instant(0),
-        &mut f.users,
-        &mut f.ids,
-    );
-    assert_eq!(
-        err,
-        Err(GateError::HeadTooLarge {
-            max: crate::DEFAULT_MAX_HEAD
-        })
-    );
+    let err =
+        f.gate.inspect_request(&mut reader, huge.as_bytes(), Instant(0), &mut f.users, &mut f.ids);
+    assert_eq!(err, Err(GateError::HeadTooLarge { max: crate::DEFAULT_MAX_HEAD }));
     assert_eq!(GateError::HeadTooLarge { max: 1 }.status(), 431);
     let mut out = [0u8; 128];
-    let n = GateError::HeadTooLarge { max: 1 }
-        .encode_response(&mut out)
-        .unwrap();
+    let n = GateError::HeadTooLarge { max: 1 }.encode_response(&mut out).unwrap();
     assert_eq!(&out[..n], b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     assert_eq!(
         GateError::InvalidFraming.encode_response(&mut [0u8; 10]),
@@ -729,42 +572,20 @@ fn body_framing_and_keep_alive_are_reported() {
     let mut f = Fixture::new();
     let cases = [
         ("GET / HTTP/1.1\r\n\r\n", BodyFraming::None, true),
-        (
-            "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n",
-            BodyFraming::Length(5),
-            true,
-        ),
-        (
-            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
-            BodyFraming::Chunked,
-            true,
-        ),
-        (
-            "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
-            BodyFraming::None,
-            false,
-        ),
+        ("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n", BodyFraming::Length(5), true),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", BodyFraming::Chunked, true),
+        ("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", BodyFraming::None, false),
         ("GET / HTTP/1.0\r\n\r\n", BodyFraming::None, false),
-        (
-            "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
-            BodyFraming::None,
-            true,
-        ),
+        ("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", BodyFraming::None, true),
     ];
     for (head, body, keep_alive) in cases {
         let d = f.inspect_raw(head, 0).unwrap();
         assert_eq!((d.body(), d.keep_alive()), (body, keep_alive), "{head:?}");
     }
-    let d = f
-        .inspect_raw("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 0)
-        .unwrap();
+    let d = f.inspect_raw("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 0).unwrap();
     let mut out = [0u8; 256];
     let n = f.gate.encode_refusal(&d, &mut out).unwrap();
-    assert!(
-        std::str::from_utf8(&out[..n])
-            .unwrap()
-            .contains("\r\nConnection: close\r\n")
-    );
+    assert!(std::str::from_utf8(&out[..n]).unwrap().contains("\r\nConnection: close\r\n"));
 }
 
 #[test]
@@ -785,13 +606,7 @@ fn a_head_in_pieces_is_read_incrementally() {
     }
     let (consumed, d) = f
         .gate
-        .inspect_request(
-            &mut reader,
-            head.as_bytes(),
-            Instant(0),
-            &mut f.users,
-            &mut f.ids,
-        )
+        .inspect_request(&mut reader, head.as_bytes(), Instant(0), &mut f.users, &mut f.ids)
         .unwrap()
         .complete()
         .unwrap();
@@ -805,24 +620,11 @@ fn inspect_headers_decides_the_same() {
     let cookie = f.login();
     let value = std::format!("JSESSIONID={}", id_of(&cookie));
     let headers = [
-        httparse::Header {
-            name: "Prefer",
-            value: b"persistent-auth",
-        },
-        httparse::Header {
-            name: "Cookie",
-            value: value.as_bytes(),
-        },
+        httparse::Header { name: "Prefer", value: b"persistent-auth" },
+        httparse::Header { name: "Cookie", value: value.as_bytes() },
     ];
-    let parts = RequestParts {
-        method: "GET",
-        minor_version: 1,
-        headers: &headers,
-    };
-    let d = f
-        .gate
-        .inspect_headers(&parts, Instant(0), &mut f.users, &mut f.ids)
-        .unwrap();
+    let parts = RequestParts { method: "GET", target: "/", minor_version: 1, headers: &headers };
+    let d = f.gate.inspect_headers(&parts, Instant(0), &mut f.users, &mut f.ids).unwrap();
     assert_eq!(d.verdict(), Verdict::Granted(Granted::Session, UserId(1)));
 }
 
@@ -831,41 +633,16 @@ fn config_is_checked_at_construction() {
     let bad = [
         (GateConfig::new("api"), ConfigError::InvalidBasePath),
         (GateConfig::new("/a;b"), ConfigError::InvalidBasePath),
-        (
-            GateConfig::new("/a\r\nSet-Cookie: x"),
-            ConfigError::InvalidBasePath,
-        ),
-        (
-            GateConfig::new(BASE).with_realm(""),
-            ConfigError::InvalidRealm,
-        ),
-        (
-            GateConfig::new(BASE).with_realm("a\"b"),
-            ConfigError::InvalidRealm,
-        ),
-        (
-            GateConfig::new(BASE).with_realm("a\r\nb"),
-            ConfigError::InvalidRealm,
-        ),
-        (
-            GateConfig::new(BASE).with_idle_timeout_minutes(0),
-            ConfigError::ZeroTimeout,
-        ),
-        (
-            GateConfig::new(BASE).with_max_session_ttl_minutes(0),
-            ConfigError::ZeroTimeout,
-        ),
-        (
-            GateConfig::new(BASE).with_max_head(3),
-            ConfigError::MaxHeadTooSmall,
-        ),
+        (GateConfig::new("/a\r\nSet-Cookie: x"), ConfigError::InvalidBasePath),
+        (GateConfig::new(BASE).with_realm(""), ConfigError::InvalidRealm),
+        (GateConfig::new(BASE).with_realm("a\"b"), ConfigError::InvalidRealm),
+        (GateConfig::new(BASE).with_realm("a\r\nb"), ConfigError::InvalidRealm),
+        (GateConfig::new(BASE).with_idle_timeout_minutes(0), ConfigError::ZeroTimeout),
+        (GateConfig::new(BASE).with_max_session_ttl_minutes(0), ConfigError::ZeroTimeout),
+        (GateConfig::new(BASE).with_max_head(3), ConfigError::MaxHeadTooSmall),
     ];
     for (config, error) in bad {
-        assert_eq!(
-            Gate::new(config, ArrayStore::new()).err(),
-            Some(error),
-            "{config:?}"
-        );
+        assert_eq!(Gate::new(config, ArrayStore::new()).err(), Some(error), "{config:?}");
     }
 }
 
@@ -887,12 +664,7 @@ fn no_id_in_debug_output() {
     let mut f = Fixture::new();
     let d = f.inspect(&std::format!("{ADMIN}{PERSIST}"));
     let set = f.headers(&d);
-    let id = set
-        .strip_prefix("Set-Cookie: JSESSIONID=")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap();
+    let id = set.strip_prefix("Set-Cookie: JSESSIONID=").unwrap().split(';').next().unwrap();
     let shown = std::format!("{d:?} {:?}", f.gate);
     assert!(!shown.contains(id), "{shown}");
 }

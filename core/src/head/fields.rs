@@ -17,10 +17,7 @@ impl<'h, 'b> Fields<'h, 'b> {
 
     /// The values of every line named `name` (ASCII case-insensitive), in order.
     pub(crate) fn values(&self, name: &'static str) -> impl Iterator<Item = &'b [u8]> + 'h {
-        self.headers
-            .iter()
-            .filter(move |h| h.name.eq_ignore_ascii_case(name))
-            .map(|h| h.value)
+        self.headers.iter().filter(move |h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value)
     }
 
     /// Whether any line is named `name`.
@@ -93,13 +90,8 @@ pub(crate) fn split_unquoted(s: &[u8], sep: u8) -> (&[u8], Option<&[u8]>) {
 /// Builds [`Fields`] from name/value pairs for a test.
 #[cfg(test)]
 pub(crate) fn test_fields<R>(pairs: &[(&str, &str)], f: impl FnOnce(&Fields<'_, '_>) -> R) -> R {
-    let headers: std::vec::Vec<Header<'_>> = pairs
-        .iter()
-        .map(|(n, v)| Header {
-            name: n,
-            value: v.as_bytes(),
-        })
-        .collect();
+    let headers: std::vec::Vec<Header<'_>> =
+        pairs.iter().map(|(n, v)| Header { name: n, value: v.as_bytes() }).collect();
     f(&Fields::new(&headers))
 }
 

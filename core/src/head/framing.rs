@@ -39,11 +39,7 @@ pub(crate) fn response_framing(
     if let Some(chunked_last) = transfer_coding(fields) {
         // A transfer coding other than chunked last leaves the length to the closing of the
         // connection.
-        return Ok(if chunked_last {
-            BodyFraming::Chunked
-        } else {
-            BodyFraming::UntilClose
-        });
+        return Ok(if chunked_last { BodyFraming::Chunked } else { BodyFraming::UntilClose });
     }
     match content_length(fields)? {
         Some(len) => Ok(BodyFraming::Length(len)),
@@ -141,53 +137,24 @@ mod tests {
         assert_eq!(response(&cl, false, 304), Ok(None));
         assert_eq!(response(&cl, false, 100), Ok(None));
         assert_eq!(response(&[], false, 200), Ok(UntilClose));
+        assert_eq!(response(&[("Transfer-Encoding", "chunked")], false, 200), Ok(Chunked));
+        assert_eq!(response(&[("Transfer-Encoding", "gzip, Chunked")], false, 200), Ok(Chunked));
+        assert_eq!(response(&[("Transfer-Encoding", "chunked, gzip")], false, 200), Ok(UntilClose));
         assert_eq!(
-            response(&[("Transfer-Encoding", "chunked")], false, 200),
-            Ok(Chunked)
-        );
-        assert_eq!(
-            response(&[("Transfer-Encoding", "gzip, Chunked")], false, 200),
-            Ok(Chunked)
-        );
-        assert_eq!(
-            response(&[("Transfer-Encoding", "chunked, gzip")], false, 200),
-            Ok(UntilClose)
-        );
-        assert_eq!(
-            response(
-                &[("Transfer-Encoding", "chunked"), ("Content-Length", "5")],
-                false,
-                200
-            ),
+            response(&[("Transfer-Encoding", "chunked"), ("Content-Length", "5")], false, 200),
             Ok(Chunked),
             "Transfer-Encoding overrides Content-Length"
         );
+        assert_eq!(response(&[("Content-Length", "7, 7")], false, 200), Ok(Length(7)));
         assert_eq!(
-            response(&[("Content-Length", "7, 7")], false, 200),
-            Ok(Length(7))
-        );
-        assert_eq!(
-            response(
-                &[("Content-Length", "7"), ("content-length", "7")],
-                false,
-                200
-            ),
+            response(&[("Content-Length", "7"), ("content-length", "7")], false, 200),
             Ok(Length(7))
         );
     }
 
     #[test]
     fn bad_lengths_are_refused() {
-        for bad in [
-            "",
-            "-1",
-            "+5",
-            "1 2",
-            "0x10",
-            "99999999999999999999",
-            "7, 8",
-            ",",
-        ] {
+        for bad in ["", "-1", "+5", "1 2", "0x10", "99999999999999999999", "7, 8", ","] {
             assert_eq!(
                 response(&[("Content-Length", bad)], false, 200),
                 Err(FramingError::InvalidContentLength),
@@ -195,11 +162,7 @@ mod tests {
             );
         }
         assert_eq!(
-            response(
-                &[("Content-Length", "7"), ("Content-Length", "8")],
-                false,
-                200
-            ),
+            response(&[("Content-Length", "7"), ("Content-Length", "8")], false, 200),
             Err(FramingError::InvalidContentLength)
         );
     }

@@ -50,11 +50,7 @@ impl HeadScanner {
             return Scan::Complete(end);
         }
         self.scanned = window.len();
-        if input.len() >= max_head {
-            Scan::TooLarge
-        } else {
-            Scan::Partial
-        }
+        if input.len() >= max_head { Scan::TooLarge } else { Scan::Partial }
     }
 }
 
@@ -96,14 +92,8 @@ mod tests {
 
     #[test]
     fn bare_line_feeds_end_a_head_too() {
-        assert_eq!(
-            HeadScanner::new().scan(b"HTTP/1.1 200 OK\nA: b\n\n", 64),
-            Scan::Complete(22)
-        );
-        assert_eq!(
-            HeadScanner::new().scan(b"HTTP/1.1 200 OK\r\n\n", 64),
-            Scan::Complete(18)
-        );
+        assert_eq!(HeadScanner::new().scan(b"HTTP/1.1 200 OK\nA: b\n\n", 64), Scan::Complete(22));
+        assert_eq!(HeadScanner::new().scan(b"HTTP/1.1 200 OK\r\n\n", 64), Scan::Complete(18));
     }
 
     #[test]
@@ -119,10 +109,7 @@ mod tests {
     #[test]
     fn a_new_shorter_buffer_restarts_the_search() {
         let mut s = HeadScanner::new();
-        assert_eq!(
-            s.scan(b"HTTP/1.1 200 OK\r\nA: bbbbbbbbbbbbb", 1024),
-            Scan::Partial
-        );
+        assert_eq!(s.scan(b"HTTP/1.1 200 OK\r\nA: bbbbbbbbbbbbb", 1024), Scan::Partial);
         assert_eq!(s.scan(b"X\r\n\r\n", 1024), Scan::Complete(5));
     }
 }

@@ -17,9 +17,7 @@ pub(crate) fn is_token(s: &[u8]) -> bool {
 /// leading or trailing whitespace. CR, LF, NUL and every other control byte are refused, so no value
 /// can end a header line early or smuggle a second header in.
 pub(crate) fn is_field_value(s: &[u8]) -> bool {
-    let inner_ok = s
-        .iter()
-        .all(|&b| b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f));
+    let inner_ok = s.iter().all(|&b| b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f));
     let trimmed =
         !matches!(s.first(), Some(b' ' | b'\t')) && !matches!(s.last(), Some(b' ' | b'\t'));
     inner_ok && trimmed

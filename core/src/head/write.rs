@@ -50,9 +50,7 @@ impl Sink for Counter {
     }
 
     fn put_base64(&mut self, parts: &[&[u8]]) {
-        let len = parts
-            .iter()
-            .fold(0usize, |acc, p| acc.saturating_add(p.len()));
+        let len = parts.iter().fold(0usize, |acc, p| acc.saturating_add(p.len()));
         self.len = self.len.saturating_add(crate::basic::base64_len(len));
     }
 }
@@ -109,11 +107,7 @@ pub(crate) fn encode_all_or_nothing<E: Encode>(out: &mut [u8], item: &E) -> Resu
     }
     let mut sink = SliceSink::new(out);
     item.encode(&mut sink);
-    if sink.written() == required {
-        Ok(required)
-    } else {
-        Err(required)
-    }
+    if sink.written() == required { Ok(required) } else { Err(required) }
 }
 
 /// Number of decimal digits of `n`.
