@@ -6,21 +6,24 @@ use persistent_auth::{ClientSession, Credentials, Instant, RequestHead, Response
 
 /// [`Client`](super::Client) over a blocking `embedded_io::{Read, Write}` stream: the same driver,
 /// the same behaviour, blocking calls.
-pub struct BlockingClient<'a, T, const COOKIE_MAX: usize = 128, const MAX_HEADERS: usize = 32> {
-    inner: super::Client<'a, Blocking<T>, COOKIE_MAX, MAX_HEADERS>,
+pub struct BlockingClient<
+    'a,
+    T,
+    B = &'a mut [u8],
+    const COOKIE_MAX: usize = 128,
+    const MAX_HEADERS: usize = 32,
+> {
+    inner: super::Client<'a, Blocking<T>, B, COOKIE_MAX, MAX_HEADERS>,
 }
 
-impl<'a, T, const COOKIE_MAX: usize, const MAX_HEADERS: usize>
-    BlockingClient<'a, T, COOKIE_MAX, MAX_HEADERS>
+impl<'a, T, B, const COOKIE_MAX: usize, const MAX_HEADERS: usize>
+    BlockingClient<'a, T, B, COOKIE_MAX, MAX_HEADERS>
 where
     T: embedded_io::Read + embedded_io::Write,
+    B: AsRef<[u8]> + AsMut<[u8]>,
 {
-    /// A client for `session` over `io`, reading into `buf`.
-    pub fn new(
-        io: T,
-        session: ClientSession<'a, COOKIE_MAX, MAX_HEADERS>,
-        buf: &'a mut [u8],
-    ) -> Self {
+    /// A client for `session` over `io`, reading into `buf` (borrowed or owned).
+    pub fn new(io: T, session: ClientSession<'a, COOKIE_MAX, MAX_HEADERS>, buf: B) -> Self {
         Self { inner: super::Client::new(Blocking(io), session, buf) }
     }
 
@@ -138,8 +141,8 @@ where
     }
 }
 
-impl<T, const COOKIE_MAX: usize, const MAX_HEADERS: usize> core::fmt::Debug
-    for BlockingClient<'_, T, COOKIE_MAX, MAX_HEADERS>
+impl<T, B, const COOKIE_MAX: usize, const MAX_HEADERS: usize> core::fmt::Debug
+    for BlockingClient<'_, T, B, COOKIE_MAX, MAX_HEADERS>
 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         self.inner.fmt(f)

@@ -20,10 +20,16 @@ use persistent_auth::{
 /// [`send_head`](Self::send_head), [`write_body`](Self::write_body) and
 /// [`finish_request`](Self::finish_request). Response bodies are read with
 /// [`read_body`](Self::read_body); what is left unread is skipped before the next request.
-pub struct Client<'a, T, const COOKIE_MAX: usize = 128, const MAX_HEADERS: usize = 32> {
+pub struct Client<
+    'a,
+    T,
+    B = &'a mut [u8],
+    const COOKIE_MAX: usize = 128,
+    const MAX_HEADERS: usize = 32,
+> {
     session: ClientSession<'a, COOKIE_MAX, MAX_HEADERS>,
     io: T,
-    inbox: Inbox<'a>,
+    inbox: Inbox<B>,
     /// The body of the last response, as far as it has been read.
     body: BodyState,
     /// The framing of the request being streamed, between `send_head` and `finish_request`.
@@ -34,18 +40,15 @@ pub struct Client<'a, T, const COOKIE_MAX: usize = 128, const MAX_HEADERS: usize
     close_after_body: bool,
 }
 
-impl<'a, T, const COOKIE_MAX: usize, const MAX_HEADERS: usize>
-    Client<'a, T, COOKIE_MAX, MAX_HEADERS>
+impl<'a, T, B, const COOKIE_MAX: usize, const MAX_HEADERS: usize>
+    Client<'a, T, B, COOKIE_MAX, MAX_HEADERS>
 where
     T: Read + Write,
+    B: AsRef<[u8]> + AsMut<[u8]>,
 {
-    /// A client for `session` over `io`, reading into `buf` (which bounds the response head: make
-    /// it at least the session's `max_head` for the full cap to apply).
-    pub fn new(
-        io: T,
-        session: ClientSession<'a, COOKIE_MAX, MAX_HEADERS>,
-        buf: &'a mut [u8],
-    ) -> Self {
+    /// A client for `session` over `io`, reading into `buf`, borrowed or owned (it bounds the
+    /// response head: make it at least the session's `max_head` for the full cap to apply).
+    pub fn new(io: T, session: ClientSession<'a, COOKIE_MAX, MAX_HEADERS>, buf: B) -> Self {
         Self {
             session,
             io,
@@ -452,8 +455,8 @@ fn chunk_size_line(n: usize, buf: &mut [u8; 18]) -> &[u8] {
     buf.get(at..).unwrap_or_default()
 }
 
-impl<T, const COOKIE_MAX: usize, const MAX_HEADERS: usize> core::fmt::Debug
-    for Client<'_, T, COOKIE_MAX, MAX_HEADERS>
+impl<T, B, const COOKIE_MAX: usize, const MAX_HEADERS: usize> core::fmt::Debug
+    for Client<'_, T, B, COOKIE_MAX, MAX_HEADERS>
 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Client")

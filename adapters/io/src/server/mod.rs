@@ -154,7 +154,7 @@ pub trait Handler {
 /// The buffer holds one request head and its body (a longer head gets 431, a longer body 413) and
 /// the reply head. `MAX_HEADERS` bounds the header lines of a request.
 pub struct Connection<'b, const MAX_HEADERS: usize = 32> {
-    inbox: Inbox<'b>,
+    inbox: Inbox<&'b mut [u8]>,
     reader: HeadReader,
 }
 
