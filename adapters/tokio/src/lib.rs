@@ -12,6 +12,9 @@ mod store;
 mod stream;
 pub mod tls;
 
+/// The rustls this crate builds its TLS configurations with.
+pub use rustls;
+
 pub use client::{ClientError, ClientOptions, SessionClient};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use endpoint::{Endpoint, EndpointError, Scheme};
