@@ -168,14 +168,7 @@ where
         creds: Option<&Credentials<'_>>,
         now: Instant,
     ) -> Result<(), Error<T::Error>> {
-        self.prepare().await?;
-        let n = self.encode(head, creds, now)?;
-        let sent = {
-            let (_, free) = self.inbox.split();
-            let out = free.get(..n).unwrap_or_default();
-            self.io.write_all(out).await
-        };
-        self.on_write(sent)?;
+        self.write_head(head, creds, now).await?;
         self.sending = Some(head.body);
         Ok(())
     }
@@ -311,21 +304,30 @@ where
         body: &[u8],
         now: Instant,
     ) -> Result<Response, Error<T::Error>> {
+        self.write_head(head, creds, now).await?;
+        if !body.is_empty() {
+            let sent = self.io.write_all(body).await;
+            self.on_write(sent)?;
+        }
+        let flushed = self.io.flush().await;
+        self.on_write(flushed)?;
+        self.read_head(now).await
+    }
+
+    /// Readies the connection, encodes the head into the free part of the buffer and writes it.
+    async fn write_head(
+        &mut self,
+        head: &RequestHead<'_>,
+        creds: Option<&Credentials<'_>>,
+        now: Instant,
+    ) -> Result<(), Error<T::Error>> {
         self.prepare().await?;
         let n = self.encode(head, creds, now)?;
         let sent = {
             let (_, free) = self.inbox.split();
-            let out = free.get(..n).unwrap_or_default();
-            match self.io.write_all(out).await {
-                Ok(()) if body.is_empty() => Ok(()),
-                Ok(()) => self.io.write_all(body).await,
-                Err(e) => Err(e),
-            }
+            self.io.write_all(free.get(..n).unwrap_or_default()).await
         };
-        self.on_write(sent)?;
-        let flushed = self.io.flush().await;
-        self.on_write(flushed)?;
-        self.read_head(now).await
+        self.on_write(sent)
     }
 
     /// Makes the connection ready for a request: skips what is left of the last body.
