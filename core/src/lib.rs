@@ -91,6 +91,9 @@ mod client;
 mod cookie;
 mod date;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod gate;
 mod head;
 mod prefer;

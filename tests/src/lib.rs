@@ -4,6 +4,9 @@
 //! clock only moves when a test says so, so hours of session life run in microseconds and expiry
 //! tests never sleep (h11's `ConnectionPair`, quinn's `Pair`).
 
+pub mod fuzz;
+pub mod model;
+
 use persistent_auth::{
     ArrayStore, ClientConfig, ClientSession, Credentials, Decision, GateConfig, HeadReader,
     IdSource, IdSourceError, Instant, Progress, RequestHead, RequestKind, Response, SessionGate,

@@ -58,7 +58,9 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         let (status, version) = match parsed.parse(head) {
             Ok(httparse::Status::Complete(len)) if len == head_len => {
                 match (parsed.code, parsed.version) {
-                    (Some(status), Some(version)) => (status, version),
+                    // httparse takes any three digits; statuses are 100 to 599 (RFC 9110 §15),
+                    // and a `001` must not pass for a success.
+                    (Some(status @ 100..=599), Some(version)) => (status, version),
                     _ => return Err(self.fail(DecodeError::Malformed(Malformed::StatusLine))),
                 }
             }

@@ -539,8 +539,11 @@ fn decode_errors_are_typed_and_leave_a_defined_state() {
         h + "\r\n"
     };
     let huge = std::format!("HTTP/1.1 200 OK\r\nX: {}\r\n\r\n", "a".repeat(DEFAULT_MAX_HEAD));
-    let cases: [(&str, DecodeError); 7] = [
+    let cases: [(&str, DecodeError); 9] = [
         ("HTTP/2 200 OK\r\n\r\n", DecodeError::Malformed(Malformed::Version)),
+        // Found by fuzzing: httparse takes any three digits, and a 001 passed for a success.
+        ("HTTP/1.1 001 Unauthorized\r\n\r\n", DecodeError::Malformed(Malformed::StatusLine)),
+        ("HTTP/1.1 600 Beyond\r\n\r\n", DecodeError::Malformed(Malformed::StatusLine)),
         ("HTTP/1.1 abc OK\r\n\r\n", DecodeError::Malformed(Malformed::StatusLine)),
         ("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", DecodeError::Malformed(Malformed::HeaderName)),
         ("HTTP/1.1 200 OK\r\nX: a\x01b\r\n\r\n", DecodeError::Malformed(Malformed::HeaderValue)),

@@ -15,7 +15,7 @@ pub(crate) struct ReplyHead<'r, 's> {
 impl ReplyHead<'_, '_> {
     /// Whether the handler's reply can be written as it is; if not, a 500 goes out instead.
     pub(crate) fn valid(&self) -> bool {
-        (100..=999).contains(&self.reply.status)
+        (100..=599).contains(&self.reply.status)
             && self.reply.headers.iter().all(|h| {
                 is_token(h.name.as_bytes())
                     && !RESERVED.iter().any(|r| r.eq_ignore_ascii_case(h.name))
@@ -95,7 +95,7 @@ fn is_token(s: &[u8]) -> bool {
 }
 
 fn status_digits(status: u16) -> [u8; 3] {
-    // `status` is within 100..=999 (see `ReplyHead::status`).
+    // `status` is within 100..=599 (see `ReplyHead::status`).
     [b'0' + (status / 100 % 10) as u8, b'0' + (status / 10 % 10) as u8, b'0' + (status % 10) as u8]
 }
 
@@ -187,6 +187,7 @@ mod tests {
             );
         }
         assert!(encode(&Reply::status(42), true).unwrap().starts_with("HTTP/1.1 500 "));
+        assert!(encode(&Reply::status(600), true).unwrap().starts_with("HTTP/1.1 500 "));
     }
 
     #[test]
