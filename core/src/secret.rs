@@ -5,9 +5,9 @@ use zeroize::Zeroize;
 
 /// Up to `N` secret bytes held inline.
 ///
-/// `Debug` prints only the length. The whole array (not just the used part) is zeroized on
-/// [`clear`](Self::clear), on [`set`](Self::set) and on drop, so no earlier, longer secret survives in
-/// the tail of the buffer.
+/// `Debug` prints only the length. Bytes past the length are always zero: [`set`](Self::set) and
+/// [`clear`](Self::clear) wipe the old content before anything else, so no earlier, longer secret
+/// survives in the tail. Wiping only the used part keeps a clear of an empty buffer free.
 pub(crate) struct SecretBuf<const N: usize> {
     bytes: [u8; N],
     len: usize,
@@ -36,7 +36,7 @@ impl<const N: usize> SecretBuf<N> {
         if required > N {
             return Err(required);
         }
-        self.bytes.zeroize();
+        self.clear();
         let mut at = 0;
         for part in parts {
             let end = at + part.len();
@@ -51,7 +51,9 @@ impl<const N: usize> SecretBuf<N> {
 
     /// Wipes the content.
     pub(crate) fn clear(&mut self) {
-        self.bytes.zeroize();
+        if let Some(used) = self.bytes.get_mut(..self.len) {
+            used.zeroize();
+        }
         self.len = 0;
     }
 }
@@ -81,6 +83,7 @@ mod tests {
         assert_eq!(buf.as_bytes(), b"abcde", "a refused value leaves the old one");
         buf.set(&[b"x"]).unwrap();
         assert_eq!(buf.bytes, *b"x\0\0\0\0\0\0\0", "the longer old secret is wiped");
+        buf.set(&[b"abcdefgh"]).unwrap();
         buf.clear();
         assert!(buf.is_empty());
         assert_eq!(buf.bytes, [0; 8]);
