@@ -53,7 +53,7 @@ impl<'a> Credentials<'a> {
     /// control bytes anywhere (RFC 7617 §2), a bearer token of `token68` characters.
     #[must_use]
     pub fn is_valid(&self) -> bool {
-        let no_controls = |s: &str| s.bytes().all(|b| b >= 0x20 && b != 0x7f);
+        let no_controls = |s: &str| !s.as_bytes().iter().any(|&b| b < 0x20 || b == 0x7f);
         match self {
             Self::Basic { user, password } => {
                 !user.contains(':') && no_controls(user) && no_controls(password)
@@ -197,14 +197,20 @@ pub(crate) fn write_base64<S: Sink + ?Sized>(sink: &mut S, parts: &[&[u8]]) {
     let mut input = [0u8; BLOCK];
     let mut output = [0u8; BLOCK / 3 * 4];
     let mut filled = 0;
-    for &byte in parts.iter().flat_map(|p| p.iter()) {
-        if let Some(slot) = input.get_mut(filled) {
-            *slot = byte;
-            filled += 1;
-        }
-        if filled == BLOCK {
-            emit(sink, &input, &mut output);
-            filled = 0;
+    for part in parts {
+        let mut part: &[u8] = part;
+        while !part.is_empty() {
+            let take = part.len().min(BLOCK - filled);
+            let (now, later) = part.split_at(take);
+            if let Some(dst) = input.get_mut(filled..filled + take) {
+                dst.copy_from_slice(now);
+            }
+            filled += take;
+            part = later;
+            if filled == BLOCK {
+                emit(sink, &input, &mut output);
+                filled = 0;
+            }
         }
     }
     if filled > 0 {

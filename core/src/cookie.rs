@@ -104,15 +104,23 @@ fn path_matches(request_path: &[u8], cookie_path: &[u8]) -> bool {
 /// excluded), without joining them.
 pub(crate) fn path_matches_joined(base: &[u8], rest: &[u8], cookie_path: &[u8]) -> bool {
     let rest = request_path(rest);
-    let total = base.len().saturating_add(rest.len());
-    if cookie_path.len() > total {
-        return false;
-    }
-    let joined = || base.iter().chain(rest.iter());
-    if !joined().zip(cookie_path.iter()).all(|(a, b)| a == b) {
-        return false;
-    }
-    let next = joined().nth(cookie_path.len());
+    // The byte after the cookie path in the joined path, once the cookie path is known to be a
+    // prefix of it.
+    let next = if let Some((head, tail)) = base.split_at_checked(cookie_path.len()) {
+        if head != cookie_path {
+            return false;
+        }
+        tail.first().or(rest.first())
+    } else {
+        let Some((in_base, in_rest)) = cookie_path.split_at_checked(base.len()) else {
+            return false;
+        };
+        let Some((head, tail)) = rest.split_at_checked(in_rest.len()) else { return false };
+        if in_base != base || head != in_rest {
+            return false;
+        }
+        tail.first()
+    };
     next.is_none() || cookie_path.ends_with(b"/") || next == Some(&b'/')
 }
 

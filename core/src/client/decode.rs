@@ -14,6 +14,14 @@ use crate::head::scan::Scan;
 use crate::head::token::is_cookie_value;
 use crate::time::Instant;
 
+/// The decode error for an httparse error.
+fn parse_error<const MAX_HEADERS: usize>(e: httparse::Error) -> DecodeError {
+    match e {
+        httparse::Error::TooManyHeaders => DecodeError::TooManyHeaders { max: MAX_HEADERS },
+        e => DecodeError::Malformed(Malformed::from_httparse(e, false)),
+    }
+}
+
 /// The session cookie a response set, checked and ready to store.
 struct CookieUpdate<'b> {
     news: CookieNews,
@@ -45,33 +53,45 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         let Some(flight) = self.in_flight else {
             return Err(DecodeError::NoRequestInFlight);
         };
-        let head_len = match self.scanner.scan(input, self.config.max_head) {
-            Scan::Partial => return Ok(Progress::Partial),
-            Scan::TooLarge => {
-                return Err(self.fail(DecodeError::HeadTooLarge { max: self.config.max_head }));
-            }
-            Scan::Complete(len) => len,
-        };
-        let head = input.get(..head_len).unwrap_or_default();
+        let max_head = self.config.max_head;
+        let window = input.get(..max_head.min(input.len())).unwrap_or(input);
         let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
         let mut parsed = httparse::Response::new(&mut headers);
-        let (status, version) = match parsed.parse(head) {
-            Ok(httparse::Status::Complete(len)) if len == head_len => {
-                match (parsed.code, parsed.version) {
-                    // httparse takes any three digits; statuses are 100 to 599 (RFC 9110 §15),
-                    // and a `001` must not pass for a success.
-                    (Some(status @ 100..=599), Some(version)) => (status, version),
-                    _ => return Err(self.fail(DecodeError::Malformed(Malformed::StatusLine))),
+        // Most heads arrive whole: parse at once. A head that does not gets the scanner, which
+        // remembers how far it looked, so that later calls never read from byte 0 again. A head
+        // httparse refuses goes the scanner's way too: its error is reported once the head has
+        // ended, as it would be had the head come in pieces (any split gives the same result).
+        let attempt = if self.scanner.is_fresh() {
+            parsed.parse(window)
+        } else {
+            Ok(httparse::Status::Partial)
+        };
+        let head_len = match attempt {
+            Ok(httparse::Status::Complete(len)) => len,
+            Ok(httparse::Status::Partial) | Err(_) => match self.scanner.scan(input, max_head) {
+                Scan::Partial => return Ok(Progress::Partial),
+                Scan::TooLarge => {
+                    return Err(self.fail(DecodeError::HeadTooLarge { max: max_head }));
                 }
-            }
-            // The scanner saw an empty line httparse does not take as the end of the head.
-            Ok(_) => return Err(self.fail(DecodeError::Malformed(Malformed::LineEnding))),
-            Err(httparse::Error::TooManyHeaders) => {
-                return Err(self.fail(DecodeError::TooManyHeaders { max: MAX_HEADERS }));
-            }
-            Err(e) => {
-                return Err(self.fail(DecodeError::Malformed(Malformed::from_httparse(e, false))));
-            }
+                Scan::Complete(len) => {
+                    parsed = httparse::Response::new(&mut headers);
+                    match parsed.parse(input.get(..len).unwrap_or_default()) {
+                        Ok(httparse::Status::Complete(parsed_len)) if parsed_len == len => len,
+                        // The scanner saw an empty line httparse does not take as the end.
+                        Ok(_) => {
+                            return Err(self.fail(DecodeError::Malformed(Malformed::LineEnding)));
+                        }
+                        Err(e) => return Err(self.fail(parse_error::<MAX_HEADERS>(e))),
+                    }
+                }
+            },
+        };
+        self.scanner.reset();
+        let (status, version) = match (parsed.code, parsed.version) {
+            // httparse takes any three digits; statuses are 100 to 599 (RFC 9110 §15), and a
+            // `001` must not pass for a success.
+            (Some(status @ 100..=599), Some(version)) => (status, version),
+            _ => return Err(self.fail(DecodeError::Malformed(Malformed::StatusLine))),
         };
         let fields = Fields::new(parsed.headers);
 

@@ -39,13 +39,23 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         verifier: &mut impl Verifier,
         ids: &mut impl IdSource,
     ) -> Result<Progress<Decision>, GateError> {
-        let Progress::Complete { value: head_len, .. } =
-            reader.poll(input, self.config.max_head)?
-        else {
+        let max_head = self.config.max_head;
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        // Most heads arrive whole: parse at once. A head that does not gets the reader's scanner,
+        // which remembers how far it looked, so that later calls never read from byte 0 again. A
+        // head httparse refuses goes the scanner's way too: its error is reported once the head
+        // has ended, as it would be had the head come in pieces.
+        if reader.is_fresh() {
+            let window = input.get(..max_head.min(input.len())).unwrap_or(input);
+            if let Ok(Some((parts, head_len))) = RequestParts::parse_prefix(window, &mut headers) {
+                let decision = self.decide(&parts, now, verifier, ids)?;
+                return Ok(Progress::Complete { consumed: head_len, value: decision });
+            }
+        }
+        let Progress::Complete { value: head_len, .. } = reader.poll(input, max_head)? else {
             return Ok(Progress::Partial);
         };
         let head = input.get(..head_len).unwrap_or_default();
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
         let parts = RequestParts::parse(head, &mut headers)?;
         let decision = self.decide(&parts, now, verifier, ids)?;
         Ok(Progress::Complete { consumed: head_len, value: decision })
@@ -95,18 +105,10 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         let refuse = |refusal| decision(Verdict::Refused(refusal), CookieOut::None, None);
 
         let prefer = Preferences::from_fields(&fields);
-        if let Some(id) = self.live_session(&fields, now) {
-            if prefer.new_auth {
-                self.store.remove(&id);
-            } else {
-                let Some(record) = self.store.find_mut(&id) else {
-                    return Ok(refuse(Refusal::NoCredentials));
-                };
-                if record.csrf_protection && !repeats_id(&fields, &id) {
-                    return Ok(refuse(Refusal::CsrfHeaderMissing));
-                }
-                record.last_used = now;
-                let user = record.user;
+        match self.live_session(&fields, now, !prefer.new_auth) {
+            LiveSession::None => {}
+            LiveSession::CsrfHeaderMissing => return Ok(refuse(Refusal::CsrfHeaderMissing)),
+            LiveSession::Used { id, user } => {
                 // Any Authorization header is ignored while the session is valid: SDKs send it on
                 // every request.
                 return Ok(if prefer.persistent_auth {
@@ -136,27 +138,33 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         }
     }
 
-    /// The first `JSESSIONID` cookie that names a live session. Expired sessions met on the way are
-    /// removed: an expired session is indistinguishable from an unknown one.
-    fn live_session(&mut self, fields: &Fields<'_, '_>, now: Instant) -> Option<SessionId> {
+    /// The first `JSESSIONID` cookie that names a live session, used at `now` (one store lookup).
+    /// Expired sessions met on the way are removed: an expired session is indistinguishable from
+    /// an unknown one. Without `use_it` (`new-auth`) a live session found is ended instead.
+    fn live_session(&mut self, fields: &Fields<'_, '_>, now: Instant, use_it: bool) -> LiveSession {
         for line in fields.values("cookie") {
             for (name, value) in cookie_pairs(line) {
                 if name != SESSION_COOKIE.as_bytes() {
                     continue;
                 }
-                let Some(id) = SessionId::from_text(value) else {
-                    continue;
-                };
-                match self.store.find_mut(&id) {
-                    Some(record) if !record.is_expired(now) => return Some(id),
-                    Some(_) => {
-                        self.store.remove(&id);
+                let Some(id) = SessionId::from_text(value) else { continue };
+                let Some(record) = self.store.find_mut(&id) else { continue };
+                if record.is_expired(now) || !use_it {
+                    self.store.remove(&id);
+                    if use_it {
+                        continue;
                     }
-                    None => {}
+                    return LiveSession::None;
                 }
+                // A forged request without the header must not extend the session either.
+                if record.csrf_protection && !repeats_id(fields, &id) {
+                    return LiveSession::CsrfHeaderMissing;
+                }
+                record.last_used = now;
+                return LiveSession::Used { user: record.user, id };
             }
         }
-        None
+        LiveSession::None
     }
 
     /// Checks the request's credentials with the verifier, through a wiped stack buffer.
@@ -209,6 +217,16 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         }
         Ok(id)
     }
+}
+
+/// What the request's cookies say about its session.
+enum LiveSession {
+    /// No live session (or `new-auth` ended it).
+    None,
+    /// A live session that wants the `JSESSIONID` header, which is missing or wrong.
+    CsrfHeaderMissing,
+    /// A live session, now used.
+    Used { id: SessionId, user: UserId },
 }
 
 /// Whether a `JSESSIONID` request header repeats the session id.

@@ -149,6 +149,12 @@ pub struct HeadReader {
 }
 
 impl HeadReader {
+    /// Whether nothing of the current head has been looked at yet.
+    #[must_use]
+    pub fn is_fresh(&self) -> bool {
+        self.scanner.is_fresh()
+    }
+
     /// A reader at the start of a head.
     #[must_use]
     pub const fn new() -> Self {
@@ -193,17 +199,33 @@ impl<'h, 'b> RequestParts<'h, 'b> {
         head: &'b [u8],
         headers: &'h mut [httparse::Header<'b>],
     ) -> Result<Self, GateError> {
+        match Self::parse_prefix(head, headers)? {
+            Some((parts, len)) if len == head.len() => Ok(parts),
+            _ => Err(GateError::Malformed(Malformed::LineEnding)),
+        }
+    }
+
+    /// Parses the head at the start of `input` if it is all there: the parts and the head's length,
+    /// or `None` when more bytes are needed.
+    ///
+    /// # Errors
+    ///
+    /// [`GateError::Malformed`] or [`GateError::TooManyHeaders`] (with `headers.len()`).
+    pub fn parse_prefix(
+        input: &'b [u8],
+        headers: &'h mut [httparse::Header<'b>],
+    ) -> Result<Option<(Self, usize)>, GateError> {
         let max = headers.len();
         let mut request = httparse::Request::new(headers);
-        match request.parse(head) {
-            Ok(httparse::Status::Complete(len)) if len == head.len() => {}
-            Ok(_) => return Err(GateError::Malformed(Malformed::LineEnding)),
+        let len = match request.parse(input) {
+            Ok(httparse::Status::Complete(len)) => len,
+            Ok(httparse::Status::Partial) => return Ok(None),
             Err(httparse::Error::TooManyHeaders) => return Err(GateError::TooManyHeaders { max }),
             Err(e) => return Err(GateError::Malformed(Malformed::from_httparse(e, true))),
-        }
+        };
         match (request.method, request.path, request.version) {
             (Some(method), Some(target), Some(minor_version)) => {
-                Ok(Self { method, target, minor_version, headers: request.headers })
+                Ok(Some((Self { method, target, minor_version, headers: request.headers }, len)))
             }
             _ => Err(GateError::Malformed(Malformed::RequestLine)),
         }

@@ -83,9 +83,14 @@ pub trait SessionStore {
     fn count_live(&self, user: UserId, now: Instant) -> usize;
 }
 
-/// Up to `N` sessions held inline, no allocation. Lookups scan all slots.
+/// Up to `N` sessions held inline, no allocation.
+///
+/// A lookup scans an array of the ids' [index keys](SessionId::index_key) (8 bytes each, so a
+/// thousand sessions take a few thousand instructions) and compares the whole id, in constant time,
+/// only where the key matches.
 #[derive(Debug)]
 pub struct ArrayStore<const N: usize> {
+    keys: [u64; N],
     slots: [Option<SessionRecord>; N],
     len: usize,
 }
@@ -94,7 +99,7 @@ impl<const N: usize> ArrayStore<N> {
     /// An empty store.
     #[must_use]
     pub const fn new() -> Self {
-        Self { slots: [const { None }; N], len: 0 }
+        Self { keys: [0; N], slots: [const { None }; N], len: 0 }
     }
 
     /// The capacity, `N`.
@@ -106,6 +111,28 @@ impl<const N: usize> ArrayStore<N> {
     /// Iterates over the sessions held.
     pub fn iter(&self) -> impl Iterator<Item = &SessionRecord> {
         self.slots.iter().flatten()
+    }
+
+    /// The slot holding `id`: a scan of the keys alone, then the constant-time compare where one
+    /// matches (empty slots have key 0; a match there is skipped).
+    fn position(&self, id: &SessionId) -> Option<usize> {
+        let key = id.index_key();
+        // Eight keys at a time without a branch each, which the compiler turns into vector
+        // compares; only a block with a match is looked at key by key.
+        const BLOCK: usize = 16;
+        for (block, keys) in self.keys.chunks(BLOCK).enumerate() {
+            if keys.iter().fold(0u8, |seen, &k| seen | u8::from(k == key)) == 0 {
+                continue;
+            }
+            for (offset, &k) in keys.iter().enumerate() {
+                let at = block * BLOCK + offset;
+                if k == key && self.slots.get(at)?.as_ref().is_some_and(|record| record.id() == id)
+                {
+                    return Some(at);
+                }
+            }
+        }
+        None
     }
 }
 
@@ -121,37 +148,39 @@ impl<const N: usize> SessionStore for ArrayStore<N> {
     }
 
     fn find_mut(&mut self, id: &SessionId) -> Option<&mut SessionRecord> {
-        self.slots.iter_mut().flatten().find(|r| r.id() == id)
+        let at = self.position(id)?;
+        self.slots.get_mut(at)?.as_mut()
     }
 
     fn insert(&mut self, record: SessionRecord) -> Result<(), SessionRecord> {
-        match self.slots.iter_mut().find(|s| s.is_none()) {
-            Some(slot) => {
-                *slot = Some(record);
-                self.len += 1;
-                Ok(())
-            }
-            None => Err(record),
+        let Some(at) = self.slots.iter().position(Option::is_none) else {
+            return Err(record);
+        };
+        if let (Some(key), Some(slot)) = (self.keys.get_mut(at), self.slots.get_mut(at)) {
+            *key = record.id().index_key();
+            *slot = Some(record);
+            self.len += 1;
         }
+        Ok(())
     }
 
     fn remove(&mut self, id: &SessionId) -> bool {
-        match self.slots.iter_mut().find(|s| s.as_ref().is_some_and(|r| r.id() == id)) {
-            Some(slot) => {
-                // Dropping the record wipes its id.
-                *slot = None;
-                self.len -= 1;
-                true
-            }
-            None => false,
+        let Some(at) = self.position(id) else { return false };
+        if let (Some(key), Some(slot)) = (self.keys.get_mut(at), self.slots.get_mut(at)) {
+            // Dropping the record wipes its id.
+            *slot = None;
+            *key = 0;
+            self.len -= 1;
         }
+        true
     }
 
     fn remove_expired(&mut self, now: Instant) -> usize {
         let mut removed = 0;
-        for slot in &mut self.slots {
+        for (key, slot) in self.keys.iter_mut().zip(self.slots.iter_mut()) {
             if slot.as_ref().is_some_and(|r| r.is_expired(now)) {
                 *slot = None;
+                *key = 0;
                 removed += 1;
             }
         }

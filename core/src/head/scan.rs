@@ -29,6 +29,11 @@ impl HeadScanner {
         Self { scanned: 0 }
     }
 
+    /// Whether nothing of the current head has been looked at yet.
+    pub(crate) fn is_fresh(&self) -> bool {
+        self.scanned == 0
+    }
+
     /// Forgets the progress, for the next head.
     pub(crate) fn reset(&mut self) {
         self.scanned = 0;

@@ -8,32 +8,77 @@ pub(crate) const fn is_tchar(b: u8) -> bool {
         | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
 }
 
+/// `%x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E`: no space, `"`, `,`, `;`, `\` or control byte.
+pub(crate) const fn is_cookie_octet(b: u8) -> bool {
+    matches!(b, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
+}
+
+// Byte classes, one bit each in a 256-byte table: a check is a load and a mask per byte instead
+// of a chain of range comparisons (the head writers check every byte they are given).
+const TCHAR: u8 = 1;
+const FIELD: u8 = 2;
+const COOKIE: u8 = 4;
+const VISIBLE: u8 = 8;
+
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut class = 0;
+        if is_tchar(b) {
+            class |= TCHAR;
+        }
+        if b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f) {
+            class |= FIELD;
+        }
+        if is_cookie_octet(b) {
+            class |= COOKIE;
+        }
+        if b >= 0x21 && b < 0x7f {
+            class |= VISIBLE;
+        }
+        // Evaluated at compile time: an index out of range would fail the build, not a request.
+        #[allow(clippy::indexing_slicing)]
+        {
+            table[i] = class;
+        }
+        i += 1;
+    }
+    table
+};
+
+/// Whether every byte of `s` is in `class`.
+#[inline]
+fn all_in(s: &[u8], class: u8) -> bool {
+    // `CLASSES` has 256 entries, so no lookup can miss.
+    s.iter().all(|&b| CLASSES.get(usize::from(b)).is_some_and(|c| c & class != 0))
+}
+
 /// A non-empty `token` (methods, header names).
 pub(crate) fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
+    !s.is_empty() && all_in(s, TCHAR)
 }
 
 /// A header value the core is willing to write: visible ASCII, obs-text, space and tab, with no
 /// leading or trailing whitespace. CR, LF, NUL and every other control byte are refused, so no value
 /// can end a header line early or smuggle a second header in.
 pub(crate) fn is_field_value(s: &[u8]) -> bool {
-    let inner_ok = s.iter().all(|&b| b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f));
     let trimmed =
         !matches!(s.first(), Some(b' ' | b'\t')) && !matches!(s.last(), Some(b' ' | b'\t'));
-    inner_ok && trimmed
+    trimmed && all_in(s, FIELD)
 }
 
 /// An origin-form request target (`/path?query`) or `*`: visible ASCII only, so no space can split
 /// the request line and no control byte can end it.
 pub(crate) fn is_request_target(s: &[u8]) -> bool {
-    (s.first() == Some(&b'/') || s == b"*") && s.iter().all(|&b| (0x21..0x7f).contains(&b))
+    (s.first() == Some(&b'/') || s == b"*") && all_in(s, VISIBLE)
 }
 
 /// What may follow a base path to make a request target: nothing, or `/…` or `?…` of visible
 /// ASCII.
 pub(crate) fn is_relative_target(s: &[u8]) -> bool {
-    s.is_empty()
-        || (matches!(s.first(), Some(b'/' | b'?')) && s.iter().all(|&b| (0x21..0x7f).contains(&b)))
+    s.is_empty() || (matches!(s.first(), Some(b'/' | b'?')) && all_in(s, VISIBLE))
 }
 
 /// A `Host` value: a non-empty authority of visible ASCII without `/`, `?`, `#` or `@` (no path, no
@@ -51,17 +96,12 @@ pub(crate) fn is_cookie_value(s: &[u8]) -> bool {
         [b'"', inner @ .., b'"'] => inner,
         _ => s,
     };
-    inner.iter().all(|&b| is_cookie_octet(b))
-}
-
-/// `%x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E`: no space, `"`, `,`, `;`, `\` or control byte.
-pub(crate) const fn is_cookie_octet(b: u8) -> bool {
-    matches!(b, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
+    all_in(inner, COOKIE)
 }
 
 /// A cookie `Path`: starts with `/`, visible ASCII other than `;`.
 pub(crate) fn is_cookie_path(s: &[u8]) -> bool {
-    s.first() == Some(&b'/') && s.iter().all(|&b| (0x21..0x7f).contains(&b) && b != b';')
+    s.first() == Some(&b'/') && all_in(s, VISIBLE) && !s.contains(&b';')
 }
 
 /// Optional whitespace around a field or list element, trimmed.
@@ -119,6 +159,20 @@ mod tests {
         assert!(is_cookie_path(b"/ovirt-engine/api"));
         assert!(!is_cookie_path(b"ovirt"));
         assert!(!is_cookie_path(b"/a;b"));
+    }
+
+    #[test]
+    fn the_table_matches_the_definitions() {
+        for b in 0..=255u8 {
+            assert_eq!(is_token(&[b]), is_tchar(b), "{b:#x}");
+            assert_eq!(is_cookie_value(&[b]), is_cookie_octet(b), "{b:#x}");
+            assert_eq!(all_in(&[b], VISIBLE), (0x21..0x7f).contains(&b), "{b:#x}");
+            assert_eq!(
+                all_in(&[b], FIELD),
+                b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f),
+                "{b:#x}"
+            );
+        }
     }
 
     #[test]
