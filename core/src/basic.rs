@@ -8,7 +8,7 @@ use crate::head::write::Sink;
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::DecodePaddingMode;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use core::fmt;
 use zeroize::Zeroize;
 
@@ -195,7 +195,7 @@ pub(crate) fn write_base64<S: Sink + ?Sized>(sink: &mut S, parts: &[&[u8]]) {
     // 48 input bytes make 64 output bytes: whole 3-byte groups, so no padding until the end.
     const BLOCK: usize = 48;
     let mut input = [0u8; BLOCK];
-    let mut output = [0u8; BLOCK / 3 * 4];
+    let mut output = [0u8; 64];
     let mut filled = 0;
     for part in parts {
         let mut part: &[u8] = part;
@@ -220,11 +220,34 @@ pub(crate) fn write_base64<S: Sink + ?Sized>(sink: &mut S, parts: &[&[u8]]) {
     output.zeroize();
 }
 
-fn emit<S: Sink + ?Sized>(sink: &mut S, input: &[u8], output: &mut [u8]) {
-    // `output` holds the encoding of a full block, so this cannot fail.
-    if let Ok(n) = STANDARD.encode_slice(input, output) {
-        sink.put(output.get(..n).unwrap_or_default());
+fn emit<S: Sink + ?Sized>(sink: &mut S, input: &[u8], output: &mut [u8; 64]) {
+    let n = encode_groups(input, output);
+    sink.put(output.get(..n).unwrap_or_default());
+}
+
+/// Standard padded base64 of `input` (at most 48 bytes) into `output`; the length written.
+///
+/// Written out rather than taken from the base64 crate: its general engine costs over a kilobyte of
+/// flash on a microcontroller for what is a table and a loop here. (The gate still decodes with the
+/// crate, whose padding and canonical-form checks are worth having.)
+fn encode_groups(input: &[u8], output: &mut [u8; 64]) -> usize {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut at = 0;
+    for group in input.chunks(3) {
+        let byte = |i: usize| u32::from(group.get(i).copied().unwrap_or(0));
+        let bits = byte(0) << 16 | byte(1) << 8 | byte(2);
+        // A group of n bytes gives n + 1 characters; `=` pads to 4.
+        for (k, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+            let index = usize::try_from((bits >> shift) & 63).unwrap_or(0);
+            let c =
+                if k <= group.len() { ALPHABET.get(index).copied().unwrap_or(b'=') } else { b'=' };
+            if let Some(slot) = output.get_mut(at + k) {
+                *slot = c;
+            }
+        }
+        at += 4;
     }
+    at
 }
 
 #[cfg(test)]
@@ -243,6 +266,19 @@ mod tests {
     }
 
     #[test]
+    fn the_block_encoder_matches_the_base64_crate() {
+        use base64::engine::general_purpose::STANDARD;
+        for len in 0..=48 {
+            let input: std::vec::Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let mut ours = [0u8; 64];
+            let n = encode_groups(&input, &mut ours);
+            let mut reference = [0u8; 64];
+            let m = STANDARD.encode_slice(&input, &mut reference).unwrap();
+            assert_eq!(&ours[..n], &reference[..m], "{len} bytes");
+        }
+    }
+
+    #[test]
     fn the_documentation_vector() {
         let c = Credentials::basic("rhevmadmin@black.qumranet.com", "123456");
         assert_eq!(authorization(&c), "Basic cmhldm1hZG1pbkBibGFjay5xdW1yYW5ldC5jb206MTIzNDU2");
@@ -256,7 +292,9 @@ mod tests {
             let c = Credentials::basic("u", &password);
             let expected = std::format!("u:{password}");
             let mut reference = std::vec![0u8; base64_len(expected.len())];
-            let n = STANDARD.encode_slice(expected.as_bytes(), &mut reference).unwrap();
+            let n = base64::engine::general_purpose::STANDARD
+                .encode_slice(expected.as_bytes(), &mut reference)
+                .unwrap();
             assert_eq!(n, reference.len());
             assert_eq!(
                 authorization(&c),

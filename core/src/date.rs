@@ -51,8 +51,8 @@ pub(crate) fn parse_cookie_date(text: &[u8]) -> Option<i64> {
     if day < 1 || day > days_in_month(year, month) {
         return None;
     }
-    let days = days_from_civil(i64::from(year), month, day);
-    Some(days * 86_400 + i64::from(hour * 3600 + minute * 60 + second))
+    let days = days_from_civil(i32::try_from(year).ok()?, month, day);
+    Some(i64::from(days) * 86_400 + i64::from(hour * 3600 + minute * 60 + second))
 }
 
 /// RFC 6265 §5.1.1 `delimiter`.
@@ -112,13 +112,16 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`), for the
+/// years a cookie date can hold (1601 to 9999). In 32 bits: a 64-bit division would pull a library
+/// routine into a microcontroller's flash.
+fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let m = i32::try_from(month).unwrap_or(1);
+    let d = i32::try_from(day).unwrap_or(1);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }

@@ -124,11 +124,13 @@ struct Shared {
 struct ConnectionGate {
     shared: Arc<Shared>,
     peer: SocketAddr,
+    /// The gate's head cap, read once: it never changes, and a lock per request is a lock too many.
+    max_head: usize,
 }
 
 impl Gatekeeper for ConnectionGate {
     fn max_head(&self) -> usize {
-        self.shared.gate.lock().unwrap_or_else(PoisonError::into_inner).config().max_head
+        self.max_head
     }
 
     fn inspect(
@@ -409,7 +411,8 @@ async fn serve_connection(
     let mut io = FromTokio::new(Guarded::new(stream, config.request_timeout, state.clone()));
     let mut buf = vec![0u8; config.buffer_size];
     let mut connection: Connection<'_> = Connection::new(&mut buf);
-    let mut gate = ConnectionGate { shared: shared.clone(), peer };
+    let max_head = shared.gate.lock().unwrap_or_else(PoisonError::into_inner).config().max_head;
+    let mut gate = ConnectionGate { shared: shared.clone(), peer, max_head };
     let mut handler = ReferenceApi { base };
     let clock = shared.clock.clone();
     let serve = connection.serve(&mut io, &mut gate, &mut handler, || clock.now());

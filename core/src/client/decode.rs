@@ -182,8 +182,8 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         let path_len = cookie.path.map_or(flight.default_path_len, <[u8]>::len);
 
         // RFC 6265 §5.3: Max-Age wins over Expires; a lifetime that is over deletes the cookie.
-        let lifetime_secs = match (cookie.max_age, cookie.expires) {
-            (Some(max_age), _) => Some(max_age),
+        let lifetime_ms = match (cookie.max_age, cookie.expires) {
+            (Some(max_age), _) => Some(max_age.saturating_mul(1000)),
             (None, Some(expires)) => self.expires_in(fields, expires, now),
             (None, None) => None,
         };
@@ -193,8 +193,8 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
             path: cookie.path,
             expires_at: None,
         };
-        if let Some(secs) = lifetime_secs {
-            if secs <= 0 {
+        if let Some(ms) = lifetime_ms {
+            if ms <= 0 {
                 // A deletion only concerns our cookie if it names our cookie's path.
                 let ours = match cookie.path {
                     Some(path) => path == self.cookie.path(),
@@ -207,7 +207,7 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
                 };
                 return Ok(Some(update));
             }
-            update.expires_at = Some(now.saturating_add_secs(secs.unsigned_abs()));
+            update.expires_at = Some(now.saturating_add_millis(ms.unsigned_abs()));
         }
         if cookie.value.is_empty() || !is_cookie_value(cookie.value) {
             update.news = CookieNews::Unusable(NotEstablished::InvalidValue);
@@ -225,15 +225,16 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         Ok(Some(update))
     }
 
-    /// Seconds from now until an `Expires` date: judged against the response's `Date`, else against
-    /// the caller's clock if it is Unix time, else unknown (the cookie lasts for the session).
+    /// Milliseconds from now until an `Expires` date: judged against the response's `Date`, else
+    /// against the caller's clock if it is Unix time, else unknown (the cookie lasts for the
+    /// session). Kept in milliseconds so that no 64-bit division is needed.
     fn expires_in(&self, fields: &Fields<'_, '_>, expires: i64, now: Instant) -> Option<i64> {
         let server_now = fields.values("date").find_map(parse_cookie_date);
         match server_now {
-            Some(date) => Some(expires.saturating_sub(date)),
+            Some(date) => Some(expires.saturating_sub(date).saturating_mul(1000)),
             None if self.config.unix_clock => {
-                let now_secs = i64::try_from(now.as_millis() / 1000).unwrap_or(i64::MAX);
-                Some(expires.saturating_sub(now_secs))
+                let now_ms = i64::try_from(now.as_millis()).unwrap_or(i64::MAX);
+                Some(expires.saturating_mul(1000).saturating_sub(now_ms))
             }
             None => None,
         }

@@ -63,10 +63,11 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         if kind != RequestKind::Login && !self.cookie.covers(base, head.path.as_bytes()) {
             return Err(EncodeError::OutsideCookiePath);
         }
-        let prefer: Option<&[u8]> = match (kind, config.csrf_protection) {
+        // Whole lines: one copy each.
+        let prefer: Option<&'static [u8]> = match (kind, config.csrf_protection) {
             (RequestKind::Logout, _) => None,
-            (_, false) => Some(b"persistent-auth"),
-            (_, true) => Some(b"persistent-auth, csrf-protection"),
+            (_, false) => Some(b"Prefer: persistent-auth\r\n"),
+            (_, true) => Some(b"Prefer: persistent-auth, csrf-protection\r\n"),
         };
         let plan = RequestPlan {
             head,
@@ -127,6 +128,7 @@ struct RequestPlan<'p> {
     base: &'p [u8],
     host: &'p [u8],
     authorization: Option<&'p Credentials<'p>>,
+    /// The whole `Prefer` line, if any.
     prefer: Option<&'static [u8]>,
     session_ttl: Option<u32>,
     cookie: Option<&'p [u8]>,
@@ -148,7 +150,7 @@ impl Encode for RequestPlan<'_> {
             s.put(b"\r\n");
         }
         if let Some(prefer) = self.prefer {
-            s.put_header(b"Prefer", prefer);
+            s.put(prefer);
         }
         if let Some(minutes) = self.session_ttl {
             s.put(b"Session-TTL: ");

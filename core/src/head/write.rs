@@ -77,6 +77,9 @@ impl<'a> SliceSink<'a> {
 impl Sink for SliceSink<'_> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
         // The counting pass proved the room; should it ever be wrong, writing stops short and the
         // final length check in `encode_all_or_nothing` reports it instead of panicking.
         let end = self.at.saturating_add(bytes.len());
@@ -110,11 +113,18 @@ pub(crate) fn encode_all_or_nothing<E: Encode>(out: &mut [u8], item: &E) -> Resu
     if sink.written() == required { Ok(required) } else { Err(required) }
 }
 
+/// `n / 10` by a multiplication: on 32-bit microcontrollers a 64-bit division is a library call
+/// of close to a kilobyte, which heads with lengths in them would otherwise pull in. Exact for every
+/// `u64` (the constant is ⌈2⁶⁷ / 10⌉).
+const fn div10(n: u64) -> u64 {
+    ((n as u128 * 0xCCCC_CCCC_CCCC_CCCD) >> 67) as u64
+}
+
 /// Number of decimal digits of `n`.
 pub(crate) const fn decimal_len(mut n: u64) -> usize {
     let mut len = 1;
     while n >= 10 {
-        n /= 10;
+        n = div10(n);
         len += 1;
     }
     len
@@ -125,11 +135,12 @@ pub(crate) fn format_decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
     let mut start = digits.len();
     loop {
         start -= 1;
+        let quotient = div10(n);
         if let Some(d) = digits.get_mut(start) {
-            // `n % 10` is below 10, so the cast cannot truncate.
-            *d = b'0' + (n % 10) as u8;
+            // `n - 10 * (n / 10)` is below 10, so the cast cannot truncate.
+            *d = b'0' + (n - quotient * 10) as u8;
         }
-        n /= 10;
+        n = quotient;
         if n == 0 || start == 0 {
             break;
         }
@@ -140,6 +151,13 @@ pub(crate) fn format_decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn div10_is_exact() {
+        for n in [0, 9, 10, 11, 99, 1 << 32, u64::MAX, u64::MAX - 5, 12_345_678_901_234_567_890] {
+            assert_eq!(div10(n), n / 10, "{n}");
+        }
+    }
 
     #[test]
     fn decimals() {
