@@ -3,6 +3,7 @@
 
 use persistent_auth_tests::model::{Creds, Op, run};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
@@ -19,7 +20,13 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    // Failures are kept next to this file (the default location is resolved against a path this
+    // crate's layout does not have), so that a shrunk history becomes a committed regression.
+    #![proptest_config(ProptestConfig {
+        cases: 512,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct("proptest-regressions/pair_model.txt"))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_sessions_keep_every_invariant(ops in proptest::collection::vec(op(), 1..60), renew in any::<bool>()) {
