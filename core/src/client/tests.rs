@@ -518,6 +518,28 @@ fn status_lines_without_reason_phrase() {
 }
 
 #[test]
+fn empty_lines_before_a_response_are_skipped_whole_or_in_pieces() {
+    // Found by fuzzing: whole, httparse skipped them; in pieces, the scanner took the first empty
+    // line for the end of the head.
+    let answer = b"\r\n\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    let mut whole = established();
+    encode(&mut whole);
+    let expected = whole.decode_response(answer, Instant(0)).unwrap();
+    assert!(matches!(expected, Progress::Complete { consumed, .. } if consumed == answer.len()));
+    for split in 1..answer.len() {
+        let mut s = established();
+        encode(&mut s);
+        let first = s.decode_response(&answer[..split], Instant(0)).unwrap();
+        let result = if first.is_complete() {
+            first
+        } else {
+            s.decode_response(answer, Instant(0)).unwrap()
+        };
+        assert_eq!(result, expected, "split at {split}");
+    }
+}
+
+#[test]
 fn the_head_may_be_followed_by_its_body() {
     let mut s = established();
     encode_at(&mut s, &RequestHead::get(""), None, 0);

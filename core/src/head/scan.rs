@@ -48,14 +48,27 @@ impl HeadScanner {
         }
         let window = input.get(..max_head.min(input.len())).unwrap_or(input);
         // The terminator is at most `\r\n\r\n`: back off 3 bytes so one split across two reads is
-        // still seen.
-        let start = self.scanned.saturating_sub(3);
+        // still seen. Empty lines before the head are not its end: httparse skips them too, and
+        // the two must agree on where a head ends.
+        let start = self.scanned.saturating_sub(3).max(leading_empty_lines(window));
         if let Some(end) = find_empty_line(window, start) {
             self.scanned = 0;
             return Scan::Complete(end);
         }
         self.scanned = window.len();
         if input.len() >= max_head { Scan::TooLarge } else { Scan::Partial }
+    }
+}
+
+/// How many bytes of empty lines (`\r\n` or `\n`) open `input`, as httparse skips them.
+fn leading_empty_lines(input: &[u8]) -> usize {
+    let mut at = 0;
+    loop {
+        match input.get(at..) {
+            Some([b'\r', b'\n', ..]) => at += 2,
+            Some([b'\n', ..]) => at += 1,
+            _ => return at,
+        }
     }
 }
 
@@ -99,6 +112,21 @@ mod tests {
     fn bare_line_feeds_end_a_head_too() {
         assert_eq!(HeadScanner::new().scan(b"HTTP/1.1 200 OK\nA: b\n\n", 64), Scan::Complete(22));
         assert_eq!(HeadScanner::new().scan(b"HTTP/1.1 200 OK\r\n\n", 64), Scan::Complete(18));
+    }
+
+    #[test]
+    fn empty_lines_before_the_head_do_not_end_it() {
+        // Found by fuzzing: httparse skips them, so the scanner must too.
+        let input = b"\n\r\nHTTP/1.1 200\n\r\nbody";
+        assert_eq!(HeadScanner::new().scan(input, 64), Scan::Complete(18));
+        for split in 0..input.len() {
+            let mut s = HeadScanner::new();
+            let first = s.scan(&input[..split], 64);
+            if first == Scan::Partial {
+                assert_eq!(s.scan(input, 64), Scan::Complete(18), "split {split}");
+            }
+        }
+        assert_eq!(HeadScanner::new().scan(b"\r\n\r\n\n", 64), Scan::Partial);
     }
 
     #[test]
