@@ -466,7 +466,7 @@ impl core::error::Error for GateError {}
 /// let Progress::Complete { value: decision, .. } =
 ///     gate.inspect_request(&mut reader, login, Instant(0), &mut Users, &mut csprng)?
 /// else {
-///     unreachable!("the head is complete")
+///     return Err("the head is incomplete: read more bytes and call again".into());
 /// };
 /// assert_eq!(decision.verdict(), Verdict::Granted(Granted::Login, UserId(1)));
 /// let mut out = [0u8; 256];
