@@ -48,7 +48,7 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         if reader.is_fresh() {
             let window = input.get(..max_head.min(input.len())).unwrap_or(input);
             if let Ok(Some((parts, head_len))) = RequestParts::parse_prefix(window, &mut headers) {
-                let decision = self.decide(&parts, now, verifier, ids)?;
+                let decision = self.inspect_headers(&parts, now, verifier, ids)?;
                 return Ok(Progress::Complete { consumed: head_len, value: decision });
             }
         }
@@ -57,7 +57,7 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         };
         let head = input.get(..head_len).unwrap_or_default();
         let parts = RequestParts::parse(head, &mut headers)?;
-        let decision = self.decide(&parts, now, verifier, ids)?;
+        let decision = self.inspect_headers(&parts, now, verifier, ids)?;
         Ok(Progress::Complete { consumed: head_len, value: decision })
     }
 
@@ -68,24 +68,6 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
     ///
     /// [`GateError::InvalidFraming`] when the body framing headers are invalid or ambiguous.
     pub fn inspect_headers(
-        &mut self,
-        parts: &RequestParts<'_, '_>,
-        now: Instant,
-        verifier: &mut impl Verifier,
-        ids: &mut impl IdSource,
-    ) -> Result<Decision, GateError> {
-        self.decide(parts, now, verifier, ids)
-    }
-
-    /// Ends what the decision says ends with its response: the session of a `LastRequest`. Call it
-    /// once the response is written (or abandoned).
-    pub fn finish(&mut self, decision: Decision) {
-        if let Some(id) = &decision.ending {
-            self.store.remove(id);
-        }
-    }
-
-    fn decide(
         &mut self,
         parts: &RequestParts<'_, '_>,
         now: Instant,
@@ -135,6 +117,14 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
                 Ok(decision(Verdict::Granted(Granted::Login, user), CookieOut::Set(id), None))
             }
             Err(refusal) => Ok(refuse(refusal)),
+        }
+    }
+
+    /// Ends what the decision says ends with its response: the session of a `LastRequest`. Call it
+    /// once the response is written (or abandoned).
+    pub fn finish(&mut self, decision: Decision) {
+        if let Some(id) = &decision.ending {
+            self.store.remove(id);
         }
     }
 
