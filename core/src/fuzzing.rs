@@ -26,15 +26,28 @@ pub struct SetCookieParts<'a> {
 /// Reads a `Set-Cookie` value.
 #[must_use]
 pub fn set_cookie(line: &[u8]) -> Option<SetCookieParts<'_>> {
-    crate::cookie::parse_set_cookie(line).map(|c| SetCookieParts {
-        name: c.name,
-        value: c.value,
-        path: c.path,
-        secure: c.secure,
-        http_only: c.http_only,
-        max_age: c.max_age,
-        expires: c.expires,
-    })
+    crate::cookie::parse_set_cookie(line).map(SetCookieParts::from)
+}
+
+/// Reads a `Set-Cookie` value by the plain RFC 6265 split-then-split algorithm, which
+/// [`set_cookie`]'s one-pass reader must agree with.
+#[must_use]
+pub fn set_cookie_reference(line: &[u8]) -> Option<SetCookieParts<'_>> {
+    crate::cookie::parse_set_cookie_reference(line).map(SetCookieParts::from)
+}
+
+impl<'a> From<crate::cookie::SetCookie<'a>> for SetCookieParts<'a> {
+    fn from(c: crate::cookie::SetCookie<'a>) -> Self {
+        Self {
+            name: c.name,
+            value: c.value,
+            path: c.path,
+            secure: c.secure,
+            http_only: c.http_only,
+            max_age: c.max_age,
+            expires: c.expires,
+        }
+    }
 }
 
 /// The `name=value` pairs of a `Cookie` value.

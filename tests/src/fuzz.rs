@@ -277,6 +277,7 @@ pub fn prefer(data: &[u8]) {
 /// `Set-Cookie` and `Cookie` values and cookie dates: nothing panics, what is read obeys the
 /// grammar, and a cookie a client takes goes back out exactly, in a valid request.
 pub fn cookies(data: &[u8]) {
+    assert_eq!(fuzzing::set_cookie(data), fuzzing::set_cookie_reference(data), "fast != reference");
     if let Some(c) = fuzzing::set_cookie(data) {
         assert!(!c.name.is_empty() && !c.name.contains(&b';') && !c.value.contains(&b';'));
         if let Some(path) = c.path {
