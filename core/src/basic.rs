@@ -1,9 +1,10 @@
 //! Credentials: the `Authorization` header the client writes on a login.
 //!
 //! The session never stores credentials: the caller lends them to each request that needs them, and
-//! the base64 encoding is written straight into the caller's buffer, block by block, through a small
-//! stack buffer that is wiped afterwards.
+//! the base64 encoding is written straight into the caller's buffer, group by group; only a group
+//! that spans two parts (user, `:`, password) passes through a three-byte carry, wiped afterwards.
 
+use crate::head::token::{is_basic_user, is_text};
 use crate::head::write::Sink;
 use base64::Engine as _;
 use base64::alphabet;
@@ -53,10 +54,9 @@ impl<'a> Credentials<'a> {
     /// control bytes anywhere (RFC 7617 §2), a bearer token of `token68` characters.
     #[must_use]
     pub fn is_valid(&self) -> bool {
-        let no_controls = |s: &str| !s.as_bytes().iter().any(|&b| b < 0x20 || b == 0x7f);
         match self {
             Self::Basic { user, password } => {
-                !user.contains(':') && no_controls(user) && no_controls(password)
+                is_basic_user(user.as_bytes()) && is_text(password.as_bytes())
             }
             Self::Bearer { token } => is_token68(token.as_bytes()),
         }
@@ -73,6 +73,17 @@ impl<'a> Credentials<'a> {
                 sink.put(b"Bearer ");
                 sink.put(token.as_bytes());
             }
+        }
+    }
+
+    /// The length [`write_value`](Self::write_value) writes.
+    pub(crate) fn value_len(&self) -> usize {
+        match self {
+            Self::Basic { user, password } => {
+                let raw = user.len().saturating_add(1).saturating_add(password.len());
+                b"Basic ".len().saturating_add(base64_len(raw))
+            }
+            Self::Bearer { token } => b"Bearer ".len().saturating_add(token.len()),
         }
     }
 }
@@ -190,64 +201,76 @@ pub(crate) const fn base64_len(len: usize) -> usize {
     len.div_ceil(3).saturating_mul(4)
 }
 
-/// Writes the padded base64 of the concatenated `parts` into `sink`, through a wiped stack buffer.
+/// Writes the padded base64 of the concatenated `parts` into `sink`.
+///
+/// Whole groups of three bytes are encoded from the parts themselves, straight into the sink; only
+/// a group spanning two parts is gathered in `carry`, which is wiped at the end. So the secret is
+/// never copied into a scratch buffer, and nothing but those three bytes needs wiping.
 pub(crate) fn write_base64<S: Sink + ?Sized>(sink: &mut S, parts: &[&[u8]]) {
-    // 48 input bytes make 64 output bytes: whole 3-byte groups, so no padding until the end.
-    const BLOCK: usize = 48;
-    let mut input = [0u8; BLOCK];
-    let mut output = [0u8; 64];
-    let mut filled = 0;
+    let mut carry = [0u8; 3];
+    let mut held = 0;
     for part in parts {
-        let mut part: &[u8] = part;
-        while !part.is_empty() {
-            let take = part.len().min(BLOCK - filled);
-            let (now, later) = part.split_at(take);
-            if let Some(dst) = input.get_mut(filled..filled + take) {
-                dst.copy_from_slice(now);
+        let mut rest: &[u8] = part;
+        if held > 0 {
+            while held < 3 {
+                let Some((&b, tail)) = rest.split_first() else { break };
+                if let Some(slot) = carry.get_mut(held) {
+                    *slot = b;
+                }
+                held += 1;
+                rest = tail;
             }
-            filled += take;
-            part = later;
-            if filled == BLOCK {
-                emit(sink, &input, &mut output);
-                filled = 0;
+            if held < 3 {
+                continue;
+            }
+            sink.put(&encode_group(carry, 3));
+            held = 0;
+        }
+        let mut groups = rest.chunks_exact(3);
+        for group in &mut groups {
+            if let [a, b, c] = *group {
+                sink.put(&encode_group([a, b, c], 3));
             }
         }
+        for &b in groups.remainder() {
+            if let Some(slot) = carry.get_mut(held) {
+                *slot = b;
+            }
+            held += 1;
+        }
     }
-    if filled > 0 {
-        emit(sink, input.get(..filled).unwrap_or_default(), &mut output);
+    if held > 0 {
+        // Bytes past `held` are left over from an earlier group; the padding bits must be zero.
+        for slot in carry.iter_mut().skip(held) {
+            *slot = 0;
+        }
+        sink.put(&encode_group(carry, held));
     }
-    input.zeroize();
-    output.zeroize();
+    carry.zeroize();
 }
 
-fn emit<S: Sink + ?Sized>(sink: &mut S, input: &[u8], output: &mut [u8; 64]) {
-    let n = encode_groups(input, output);
-    sink.put(output.get(..n).unwrap_or_default());
-}
-
-/// Standard padded base64 of `input` (at most 48 bytes) into `output`; the length written.
+/// The four base64 characters of `group`'s first `len` bytes (1 to 3): `len + 1` characters, then
+/// `=` padding.
 ///
 /// Written out rather than taken from the base64 crate: its general engine costs over a kilobyte of
-/// flash on a microcontroller for what is a table and a loop here. (The gate still decodes with the
-/// crate, whose padding and canonical-form checks are worth having.)
-fn encode_groups(input: &[u8], output: &mut [u8; 64]) -> usize {
+/// flash on a microcontroller for what is a table and a few shifts here. (The gate still decodes
+/// with the crate, whose padding and canonical-form checks are worth having.)
+#[inline]
+fn encode_group(group: [u8; 3], len: usize) -> [u8; 4] {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut at = 0;
-    for group in input.chunks(3) {
-        let byte = |i: usize| u32::from(group.get(i).copied().unwrap_or(0));
-        let bits = byte(0) << 16 | byte(1) << 8 | byte(2);
-        // A group of n bytes gives n + 1 characters; `=` pads to 4.
-        for (k, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-            let index = usize::try_from((bits >> shift) & 63).unwrap_or(0);
-            let c =
-                if k <= group.len() { ALPHABET.get(index).copied().unwrap_or(b'=') } else { b'=' };
-            if let Some(slot) = output.get_mut(at + k) {
-                *slot = c;
-            }
-        }
-        at += 4;
+    let [a, b, c] = group;
+    let bits = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
+    // `& 63` keeps every index inside the 64-entry alphabet.
+    let char_at =
+        |shift: u32| ALPHABET.get(((bits >> shift) & 63) as usize).copied().unwrap_or(b'=');
+    let mut chars = [char_at(18), char_at(12), char_at(6), char_at(0)];
+    if len < 3 {
+        chars[3] = b'=';
     }
-    at
+    if len < 2 {
+        chars[2] = b'=';
+    }
+    chars
 }
 
 #[cfg(test)]
@@ -262,19 +285,33 @@ mod tests {
         let mut sink = SliceSink::new(&mut buf);
         c.write_value(&mut sink);
         assert_eq!(sink.written(), counter.len, "count and write agree");
+        assert_eq!(c.value_len(), counter.len, "the computed length is the count");
         std::string::String::from_utf8(buf).unwrap()
     }
 
     #[test]
-    fn the_block_encoder_matches_the_base64_crate() {
+    fn the_group_encoder_matches_the_base64_crate_across_part_boundaries() {
         use base64::engine::general_purpose::STANDARD;
-        for len in 0..=48 {
-            let input: std::vec::Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
-            let mut ours = [0u8; 64];
-            let n = encode_groups(&input, &mut ours);
-            let mut reference = [0u8; 64];
-            let m = STANDARD.encode_slice(&input, &mut reference).unwrap();
-            assert_eq!(&ours[..n], &reference[..m], "{len} bytes");
+        let input: std::vec::Vec<u8> = (0..40u32).map(|i| (i * 37 + 11) as u8).collect();
+        for len in 0..=input.len() {
+            let whole = &input[..len];
+            let mut expected = std::vec![0u8; base64_len(len)];
+            let n = STANDARD.encode_slice(whole, &mut expected).unwrap();
+            assert_eq!(n, expected.len());
+            // Every way of cutting the input into three parts, as user, ':' and password are.
+            for cut1 in 0..=len.min(7) {
+                for cut2 in cut1..=len.min(cut1 + 4) {
+                    let parts = [&whole[..cut1], &whole[cut1..cut2], &whole[cut2..]];
+                    let mut counter = Counter::default();
+                    write_base64(&mut counter, &parts);
+                    assert_eq!(counter.len, base64_len(len));
+                    let mut buf = std::vec![0u8; counter.len];
+                    let mut sink = SliceSink::new(&mut buf);
+                    write_base64(&mut sink, &parts);
+                    assert_eq!(sink.written(), expected.len());
+                    assert_eq!(buf, expected, "{len} bytes cut at {cut1}, {cut2}");
+                }
+            }
         }
     }
 

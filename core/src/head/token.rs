@@ -20,6 +20,8 @@ const FIELD: u8 = 2;
 const COOKIE: u8 = 4;
 const VISIBLE: u8 = 8;
 const COOKIE_PATH: u8 = 16;
+const TEXT: u8 = 32;
+const BASIC_USER: u8 = 64;
 
 const CLASSES: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -41,6 +43,12 @@ const CLASSES: [u8; 256] = {
         }
         if b >= 0x21 && b < 0x7f && b != b';' {
             class |= COOKIE_PATH;
+        }
+        if b >= 0x20 && b != 0x7f {
+            class |= TEXT;
+        }
+        if b >= 0x20 && b != 0x7f && b != b':' {
+            class |= BASIC_USER;
         }
         // Evaluated at compile time: an index out of range would fail the build, not a request.
         #[allow(clippy::indexing_slicing)]
@@ -73,6 +81,16 @@ pub(crate) fn is_field_value(s: &[u8]) -> bool {
     let trimmed =
         !matches!(s.first(), Some(b' ' | b'\t')) && !matches!(s.last(), Some(b' ' | b'\t'));
     trimmed && all_in(s, FIELD)
+}
+
+/// Text without control bytes (RFC 7617 §2's rule for Basic passwords): space and above, no DEL.
+pub(crate) fn is_text(s: &[u8]) -> bool {
+    all_in(s, TEXT)
+}
+
+/// A Basic user name: [`is_text`] without `:`, which would end the user name early.
+pub(crate) fn is_basic_user(s: &[u8]) -> bool {
+    all_in(s, BASIC_USER)
 }
 
 /// An origin-form request target (`/path?query`) or `*`: visible ASCII only, so no space can split
@@ -196,6 +214,8 @@ mod tests {
             assert_eq!(is_cookie_value(&[b]), is_cookie_octet(b), "{b:#x}");
             assert_eq!(all_in(&[b], VISIBLE), (0x21..0x7f).contains(&b), "{b:#x}");
             assert_eq!(all_in(&[b], COOKIE_PATH), (0x21..0x7f).contains(&b) && b != b';');
+            assert_eq!(is_text(&[b]), b >= 0x20 && b != 0x7f, "{b:#x}");
+            assert_eq!(is_basic_user(&[b]), b >= 0x20 && b != 0x7f && b != b':', "{b:#x}");
             assert_eq!(
                 all_in(&[b], FIELD),
                 b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f),

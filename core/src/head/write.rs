@@ -1,9 +1,11 @@
 //! Writing heads into caller buffers, all or nothing.
 //!
-//! Every encoder is written once, generically over a [`Sink`], and run twice: first into a
-//! [`Counter`] that validates everything and sums the length, then, only when that length fits, into
-//! a [`SliceSink`] over the caller's buffer. So `out` is never touched on error and the error can say
-//! how many bytes were needed, without a second copy of the formatting logic that could drift.
+//! Every encoder is written once, generically over a [`Sink`]. Its length is known before anything
+//! is written: counted by running it into a [`Counter`], or, for the client's requests (the hot
+//! path, and most of the client's flash), computed arithmetically by the encoder itself, with a test
+//! holding that sum to the count. Only when the length fits is the encoder run into a [`SliceSink`]
+//! over the caller's buffer, once. So `out` is never touched on error and the error can say how
+//! many bytes were needed.
 
 /// Where encoded bytes go.
 pub(crate) trait Sink {
@@ -55,7 +57,7 @@ impl Sink for Counter {
     }
 }
 
-/// Writes into a slice that a [`Counter`] pass has shown to be large enough.
+/// Writes into a slice that has been shown to be large enough.
 #[derive(Debug)]
 pub(crate) struct SliceSink<'a> {
     out: &'a mut [u8],
@@ -80,8 +82,8 @@ impl Sink for SliceSink<'_> {
         if bytes.is_empty() {
             return;
         }
-        // The counting pass proved the room; should it ever be wrong, writing stops short and the
-        // final length check in `encode_all_or_nothing` reports it instead of panicking.
+        // The length was checked first; should it ever be wrong, writing stops short and the final
+        // length check in `encode_all_or_nothing` reports it instead of panicking.
         let end = self.at.saturating_add(bytes.len());
         if let Some(dst) = self.out.get_mut(self.at..end) {
             dst.copy_from_slice(bytes);
@@ -96,15 +98,21 @@ impl Sink for SliceSink<'_> {
 pub(crate) trait Encode {
     /// Writes the encoding. It must write the same bytes into every sink.
     fn encode<S: Sink>(&self, sink: &mut S);
+
+    /// The exact length [`encode`](Self::encode) writes. Counted by a [`Counter`] pass unless an
+    /// encoder computes it more cheaply; one that does must agree with the count (tested).
+    fn encoded_len(&self) -> usize {
+        let mut counter = Counter::default();
+        self.encode(&mut counter);
+        counter.len
+    }
 }
 
-/// Runs `item` into a counter, then into `out` if the count fits.
+/// Writes `item` into `out` if its length fits.
 ///
 /// Returns the length written, or `Err(required)` with `out` untouched.
 pub(crate) fn encode_all_or_nothing<E: Encode>(out: &mut [u8], item: &E) -> Result<usize, usize> {
-    let mut counter = Counter::default();
-    item.encode(&mut counter);
-    let required = counter.len;
+    let required = item.encoded_len();
     if required > out.len() {
         return Err(required);
     }
