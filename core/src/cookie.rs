@@ -2,7 +2,7 @@
 //! `Cookie` lines for the gate, and path matching.
 
 use crate::date::parse_cookie_date;
-use crate::head::token::{find_byte, is_cookie_path, trim_ows};
+use crate::head::token::{NamePattern, find_byte, find_either, is_cookie_path, trim_ows};
 
 /// The name of the session cookie, as the engine (and every servlet container) spells it.
 pub const SESSION_COOKIE: &str = "JSESSIONID";
@@ -50,19 +50,24 @@ pub(crate) fn parse_set_cookie(line: &[u8]) -> Option<SetCookie<'_>> {
     for (attr_name, attr_value) in parts {
         let attr_name = trim_ows(attr_name);
         let attr_value = trim_ows(attr_value.unwrap_or_default());
+        const PATH: NamePattern = NamePattern::new(b"path");
+        const SECURE: NamePattern = NamePattern::new(b"secure");
+        const HTTP_ONLY: NamePattern = NamePattern::new(b"httponly");
+        const MAX_AGE: NamePattern = NamePattern::new(b"max-age");
+        const EXPIRES: NamePattern = NamePattern::new(b"expires");
         // The length picks the one name worth comparing.
         match attr_name.len() {
-            4 if attr_name.eq_ignore_ascii_case(b"path") => {
+            4 if PATH.matches(attr_name) => {
                 cookie.path = is_cookie_path(attr_value).then_some(attr_value);
             }
-            6 if attr_name.eq_ignore_ascii_case(b"secure") => cookie.secure = true,
-            8 if attr_name.eq_ignore_ascii_case(b"httponly") => cookie.http_only = true,
-            7 if attr_name.eq_ignore_ascii_case(b"max-age") => {
+            6 if SECURE.matches(attr_name) => cookie.secure = true,
+            8 if HTTP_ONLY.matches(attr_name) => cookie.http_only = true,
+            7 if MAX_AGE.matches(attr_name) => {
                 if let Some(seconds) = parse_max_age(attr_value) {
                     cookie.max_age = Some(seconds);
                 }
             }
-            7 if attr_name.eq_ignore_ascii_case(b"expires") => {
+            7 if EXPIRES.matches(attr_name) => {
                 if let Some(at) = parse_cookie_date(attr_value) {
                     cookie.expires = Some(at);
                 }
@@ -85,17 +90,32 @@ impl<'a> Iterator for Parts<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.rest?;
-        let part = match find_byte(line, b';') {
+        // One scan finds the part's `=` or its end; only a part with a value is scanned on.
+        let (name, value) = match find_either(line, b'=', b';') {
+            Some(at) if line.get(at) == Some(&b'=') => {
+                let name = line.get(..at).unwrap_or_default();
+                let after = line.get(at + 1..).unwrap_or_default();
+                match find_byte(after, b';') {
+                    Some(end) => {
+                        self.rest = after.get(end + 1..);
+                        (name, Some(after.get(..end).unwrap_or_default()))
+                    }
+                    None => {
+                        self.rest = None;
+                        (name, Some(after))
+                    }
+                }
+            }
             Some(end) => {
                 self.rest = line.get(end + 1..);
-                line.get(..end).unwrap_or_default()
+                (line.get(..end).unwrap_or_default(), None)
             }
             None => {
                 self.rest = None;
-                line
+                (line, None)
             }
         };
-        Some(split_at_byte(part, b'='))
+        Some((name, value))
     }
 }
 

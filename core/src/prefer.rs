@@ -4,7 +4,7 @@
 //! element *name* matters, compared case-insensitively. So `Prefer: x, Persistent-Auth; a=1` asks for
 //! persistence, and so does `persistent-auth=false`: the engine never looks at values.
 
-use crate::head::fields::{Fields, list_elements, split_unquoted};
+use crate::head::fields::{Fields, Name, list_elements, split_unquoted};
 use crate::head::token::trim_ows;
 
 /// The preferences the engine knows, as found in a request.
@@ -23,7 +23,7 @@ impl Preferences {
     /// Reads every `Prefer` line of a head.
     pub(crate) fn from_fields(fields: &Fields<'_, '_>) -> Self {
         let mut found = Self::default();
-        for value in fields.values("prefer") {
+        for value in fields.values(Name::Prefer) {
             found.add_line(value);
         }
         found

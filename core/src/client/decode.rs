@@ -8,7 +8,7 @@ use crate::cookie::{SESSION_COOKIE, parse_set_cookie};
 use crate::date::parse_cookie_date;
 use crate::error::{DecodeError, Malformed};
 use crate::head::BodyFraming;
-use crate::head::fields::{Fields, keeps_alive};
+use crate::head::fields::{Fields, Name, keeps_alive};
 use crate::head::framing::{FramingError, response_framing};
 use crate::head::scan::Scan;
 use crate::head::token::is_cookie_value;
@@ -171,7 +171,7 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         now: Instant,
     ) -> Result<Option<CookieUpdate<'b>>, DecodeError> {
         let Some(cookie) = fields
-            .values("set-cookie")
+            .values(Name::SetCookie)
             .filter_map(parse_set_cookie)
             .filter(|c| c.name == SESSION_COOKIE.as_bytes())
             .last()
@@ -229,7 +229,7 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
     /// against the caller's clock if it is Unix time, else unknown (the cookie lasts for the
     /// session). Kept in milliseconds so that no 64-bit division is needed.
     fn expires_in(&self, fields: &Fields<'_, '_>, expires: i64, now: Instant) -> Option<i64> {
-        let server_now = fields.values("date").find_map(parse_cookie_date);
+        let server_now = fields.values(Name::Date).find_map(parse_cookie_date);
         match server_now {
             Some(date) => Some(expires.saturating_sub(date).saturating_mul(1000)),
             None if self.config.unix_clock => {

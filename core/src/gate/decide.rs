@@ -8,7 +8,7 @@ use super::{
 use crate::Progress;
 use crate::basic::parse_authorization;
 use crate::cookie::{SESSION_COOKIE, cookie_pairs};
-use crate::head::fields::{Fields, keeps_alive};
+use crate::head::fields::{Fields, Name, keeps_alive};
 use crate::head::framing::request_framing;
 use crate::head::token::trim_ows;
 use crate::prefer::Preferences;
@@ -77,7 +77,7 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         let fields = Fields::new(parts.headers);
         // Both framings at once is how requests are smuggled past proxies: refuse (RFC 9112 §6.1
         // allows it).
-        if fields.contains("transfer-encoding") && fields.contains("content-length") {
+        if fields.contains(Name::TransferEncoding) && fields.contains(Name::ContentLength) {
             return Err(GateError::InvalidFraming);
         }
         let body = request_framing(&fields).map_err(|_| GateError::InvalidFraming)?;
@@ -132,7 +132,7 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
     /// Expired sessions met on the way are removed: an expired session is indistinguishable from
     /// an unknown one. Without `use_it` (`new-auth`) a live session found is ended instead.
     fn live_session(&mut self, fields: &Fields<'_, '_>, now: Instant, use_it: bool) -> LiveSession {
-        for line in fields.values("cookie") {
+        for line in fields.values(Name::Cookie) {
             for (name, value) in cookie_pairs(line) {
                 if name != SESSION_COOKIE.as_bytes() {
                     continue;
@@ -163,7 +163,7 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         fields: &Fields<'_, '_>,
         verifier: &mut impl Verifier,
     ) -> Result<UserId, Refusal> {
-        let value = fields.values("authorization").next().ok_or(Refusal::NoCredentials)?;
+        let value = fields.values(Name::Authorization).next().ok_or(Refusal::NoCredentials)?;
         let mut scratch = [0u8; CREDENTIALS_MAX];
         let user = match parse_authorization(value, &mut scratch) {
             Ok(credentials) => verifier.verify(&credentials).ok_or(Refusal::BadCredentials),
@@ -222,7 +222,7 @@ enum LiveSession {
 /// Whether a `JSESSIONID` request header repeats the session id.
 fn repeats_id(fields: &Fields<'_, '_>, id: &SessionId) -> bool {
     fields
-        .values(SESSION_COOKIE)
+        .values(Name::SessionCookie)
         .filter_map(|value| SessionId::from_text(trim_ows(value)))
         .any(|header_id| header_id == *id)
 }
@@ -230,7 +230,7 @@ fn repeats_id(fields: &Fields<'_, '_>, id: &SessionId) -> bool {
 /// The first `Session-TTL` that is a whole number of minutes ≥ 1 (saturating); junk is ignored, as
 /// the engine ignores it.
 fn session_ttl(fields: &Fields<'_, '_>) -> Option<u64> {
-    fields.values("session-ttl").find_map(|value| {
+    fields.values(Name::SessionTtl).find_map(|value| {
         let digits = trim_ows(value);
         if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
             return None;

@@ -1,6 +1,6 @@
 //! How the body after a head is delimited (RFC 9112 §6.3), reported to the adapter that reads it.
 
-use super::fields::{Fields, list_elements};
+use super::fields::{Fields, Name, list_elements};
 use super::token::trim_ows;
 
 /// How the body that follows a head is delimited.
@@ -67,7 +67,7 @@ pub(crate) fn request_framing(fields: &Fields<'_, '_>) -> Result<BodyFraming, Fr
 fn transfer_coding(fields: &Fields<'_, '_>) -> Option<bool> {
     let mut last: Option<&[u8]> = None;
     let mut present = false;
-    for value in fields.values("transfer-encoding") {
+    for value in fields.values(Name::TransferEncoding) {
         present = true;
         for element in list_elements(value) {
             last = Some(element);
@@ -79,7 +79,7 @@ fn transfer_coding(fields: &Fields<'_, '_>) -> Option<bool> {
 /// `Content-Length`, if present. Repeated lines or list members must all agree (RFC 9110 §8.6).
 fn content_length(fields: &Fields<'_, '_>) -> Result<Option<u64>, FramingError> {
     let mut found: Option<u64> = None;
-    for value in fields.values("content-length") {
+    for value in fields.values(Name::ContentLength) {
         let mut any = false;
         for element in list_elements(value) {
             any = true;
