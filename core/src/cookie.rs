@@ -2,7 +2,7 @@
 //! `Cookie` lines for the gate, and path matching.
 
 use crate::date::parse_cookie_date;
-use crate::head::token::{NamePattern, find_byte, find_either, is_cookie_path, trim_ows};
+use crate::head::token::{eq_folded, find_byte, find_either, is_cookie_path, trim_ows};
 
 /// The name of the session cookie, as the engine (and every servlet container) spells it.
 pub const SESSION_COOKIE: &str = "JSESSIONID";
@@ -50,24 +50,19 @@ pub(crate) fn parse_set_cookie(line: &[u8]) -> Option<SetCookie<'_>> {
     for (attr_name, attr_value) in parts {
         let attr_name = trim_ows(attr_name);
         let attr_value = trim_ows(attr_value.unwrap_or_default());
-        const PATH: NamePattern = NamePattern::new(b"path");
-        const SECURE: NamePattern = NamePattern::new(b"secure");
-        const HTTP_ONLY: NamePattern = NamePattern::new(b"httponly");
-        const MAX_AGE: NamePattern = NamePattern::new(b"max-age");
-        const EXPIRES: NamePattern = NamePattern::new(b"expires");
         // The length picks the one name worth comparing.
         match attr_name.len() {
-            4 if PATH.matches(attr_name) => {
+            4 if eq_folded(attr_name, b"path") => {
                 cookie.path = is_cookie_path(attr_value).then_some(attr_value);
             }
-            6 if SECURE.matches(attr_name) => cookie.secure = true,
-            8 if HTTP_ONLY.matches(attr_name) => cookie.http_only = true,
-            7 if MAX_AGE.matches(attr_name) => {
+            6 if eq_folded(attr_name, b"secure") => cookie.secure = true,
+            8 if eq_folded(attr_name, b"httponly") => cookie.http_only = true,
+            7 if eq_folded(attr_name, b"max-age") => {
                 if let Some(seconds) = parse_max_age(attr_value) {
                     cookie.max_age = Some(seconds);
                 }
             }
-            7 if EXPIRES.matches(attr_name) => {
+            7 if eq_folded(attr_name, b"expires") => {
                 if let Some(at) = parse_cookie_date(attr_value) {
                     cookie.expires = Some(at);
                 }

@@ -1,6 +1,6 @@
 //! Looking up header fields by name and splitting comma lists.
 
-use super::token::{NamePattern, trim_ows};
+use super::token::{eq_folded, trim_ows};
 use httparse::Header;
 
 /// The header fields the core reads. Anything else it never looks up.
@@ -28,83 +28,49 @@ pub(crate) enum Name {
     TransferEncoding,
 }
 
-/// How many [`Name`]s there are.
-const NAMES: usize = 10;
-
 impl Name {
-    /// The name a header line has, if it is one the core reads: told apart by length first, so
-    /// most lines cost one comparison at most.
-    #[inline(always)]
-    fn of(name: &[u8]) -> Option<Self> {
-        const DATE: NamePattern = NamePattern::new(b"date");
-        const COOKIE: NamePattern = NamePattern::new(b"cookie");
-        const PREFER: NamePattern = NamePattern::new(b"prefer");
-        const SET_COOKIE: NamePattern = NamePattern::new(b"set-cookie");
-        const CONNECTION: NamePattern = NamePattern::new(b"connection");
-        const JSESSIONID: NamePattern = NamePattern::new(b"jsessionid");
-        const SESSION_TTL: NamePattern = NamePattern::new(b"session-ttl");
-        const AUTHORIZATION: NamePattern = NamePattern::new(b"authorization");
-        const CONTENT_LENGTH: NamePattern = NamePattern::new(b"content-length");
-        const TRANSFER_ENCODING: NamePattern = NamePattern::new(b"transfer-encoding");
-        let known = match name.len() {
-            4 if DATE.matches(name) => Self::Date,
-            6 if COOKIE.matches(name) => Self::Cookie,
-            6 if PREFER.matches(name) => Self::Prefer,
-            10 if SET_COOKIE.matches(name) => Self::SetCookie,
-            10 if CONNECTION.matches(name) => Self::Connection,
-            10 if JSESSIONID.matches(name) => Self::SessionCookie,
-            11 if SESSION_TTL.matches(name) => Self::SessionTtl,
-            13 if AUTHORIZATION.matches(name) => Self::Authorization,
-            14 if CONTENT_LENGTH.matches(name) => Self::ContentLength,
-            17 if TRANSFER_ENCODING.matches(name) => Self::TransferEncoding,
-            _ => return None,
-        };
-        Some(known)
+    /// The name, lowercase.
+    const fn text(self) -> &'static [u8] {
+        match self {
+            Self::Authorization => b"authorization",
+            Self::Connection => b"connection",
+            Self::ContentLength => b"content-length",
+            Self::Cookie => b"cookie",
+            Self::Date => b"date",
+            Self::Prefer => b"prefer",
+            Self::SessionCookie => b"jsessionid",
+            Self::SessionTtl => b"session-ttl",
+            Self::SetCookie => b"set-cookie",
+            Self::TransferEncoding => b"transfer-encoding",
+        }
     }
 }
 
-/// The header fields of one head, indexed once by [`Name`] so that each lookup visits only the
-/// lines between the first and the last of that name (usually one line, often none).
+/// The header fields of one head, looked up case-insensitively.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Fields<'h, 'b> {
     headers: &'h [Header<'b>],
-    /// Per name, the index of its first line and one past its last; equal when there is none.
-    spans: [(usize, usize); NAMES],
 }
 
 impl<'h, 'b> Fields<'h, 'b> {
-    /// An index over parsed headers.
-    #[inline]
+    /// A view over parsed headers.
     pub(crate) fn new(headers: &'h [Header<'b>]) -> Self {
-        let mut spans = [(0, 0); NAMES];
-        for (i, header) in headers.iter().enumerate() {
-            if let Some(name) = Name::of(header.name.as_bytes()) {
-                if let Some(span) = spans.get_mut(name as usize) {
-                    if span.1 == 0 {
-                        span.0 = i;
-                    }
-                    span.1 = i + 1;
-                }
-            }
-        }
-        Self { headers, spans }
+        Self { headers }
     }
 
-    /// The values of every line named `name` (ASCII case-insensitive), in order.
+    /// The values of every line named `name` (ASCII case-insensitive), in order. A line whose
+    /// name has another length costs one comparison.
     pub(crate) fn values(&self, name: Name) -> impl Iterator<Item = &'b [u8]> + 'h {
-        let (first, end) = self.spans.get(name as usize).copied().unwrap_or_default();
-        let lines = self.headers.get(first..end).unwrap_or_default();
-        // Lines in between may have other names; the ends of the span are `name` by construction.
-        let single = end == first + 1;
-        lines
+        let text = name.text();
+        self.headers
             .iter()
-            .filter(move |h| single || Name::of(h.name.as_bytes()) == Some(name))
+            .filter(move |h| h.name.len() == text.len() && eq_folded(h.name.as_bytes(), text))
             .map(|h| h.value)
     }
 
     /// Whether any line is named `name`.
     pub(crate) fn contains(&self, name: Name) -> bool {
-        self.spans.get(name as usize).is_some_and(|&(first, end)| end > first)
+        self.values(name).next().is_some()
     }
 }
 

@@ -128,106 +128,68 @@ pub(crate) fn is_cookie_path(s: &[u8]) -> bool {
     s.first() == Some(&b'/') && all_in(s, COOKIE_PATH)
 }
 
-/// The index of the first `needle` in `s`, eight bytes at a time: the cookie readers look for `;`
+/// The index of the first `needle` in `s`, a word at a time: the cookie readers look for `;`
 /// across whole `Set-Cookie` lines, where a byte-by-byte loop was most of their cost.
 pub(crate) fn find_byte(s: &[u8], needle: u8) -> Option<usize> {
     find_either(s, needle, needle)
 }
 
-/// The index of the first `a` or `b` in `s`, eight bytes at a time.
+/// The index of the first `a` or `b` in `s`, a machine word at a time (eight bytes on a 64-bit
+/// host, four on a microcontroller, where 64-bit words would double the code).
 pub(crate) fn find_either(s: &[u8], a: u8, b: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const WIDTH: usize = core::mem::size_of::<usize>();
+    const ONES: usize = usize::MAX / 255;
+    const HIGHS: usize = ONES << 7;
     // The high bit of every zero byte of `x`. Borrows can also mark bytes above a zero, never
     // below, so in little-endian order the lowest mark is the first zero.
-    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let (pattern_a, pattern_b) = (ONES.wrapping_mul(u64::from(a)), ONES.wrapping_mul(u64::from(b)));
-    let mut words = s.chunks_exact(8);
+    let zeros = |x: usize| x.wrapping_sub(ONES) & !x & HIGHS;
+    let (pattern_a, pattern_b) =
+        (ONES.wrapping_mul(usize::from(a)), ONES.wrapping_mul(usize::from(b)));
+    let mut words = s.chunks_exact(WIDTH);
     let mut offset = 0;
     for word in &mut words {
-        let mut bytes = [0u8; 8];
+        let mut bytes = [0u8; WIDTH];
         bytes.copy_from_slice(word);
-        let word = u64::from_le_bytes(bytes);
+        let word = usize::from_le_bytes(bytes);
         let marks = zeros(word ^ pattern_a) | zeros(word ^ pattern_b);
         if marks != 0 {
             return Some(offset + (marks.trailing_zeros() / 8) as usize);
         }
-        offset += 8;
+        offset += WIDTH;
     }
     words.remainder().iter().position(|&c| c == a || c == b).map(|i| offset + i)
 }
 
-/// A lowercase name to match in any ASCII case, compiled (in a `const`) into at most three
-/// overlapping words: matching is a few loads, ORs and XORs instead of a byte-by-byte case fold.
-/// Names are 4 to 24 bytes; only their letters fold (`-` matches only `-`).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct NamePattern {
-    len: usize,
-    /// Whether the windows are 8 bytes wide (else 4).
-    wide: bool,
-    /// How many windows are used.
-    count: usize,
-    /// `(offset, expected, fold)`: the window at `offset` ORed with `fold` must be `expected`.
-    windows: [(usize, u64, u64); 3],
-}
-
-impl NamePattern {
-    /// The pattern of `name` (lowercase, 4 to 24 bytes; anything else fails the build).
-    // Only ever evaluated for `const` items: an index out of range, like the asserts, fails the
-    // build, never a request.
-    #[allow(clippy::indexing_slicing)]
-    pub(crate) const fn new(name: &[u8]) -> Self {
-        let len = name.len();
-        assert!(len >= 4 && len <= 24, "names are 4 to 24 bytes");
-        let wide = len >= 8;
-        let width = if wide { 8 } else { 4 };
-        // Windows at 0, width, 2·width … and one ending at the end of the name, overlapping.
-        let count = len.div_ceil(width);
-        let mut windows = [(0, 0, 0); 3];
-        let mut w = 0;
-        while w < count {
-            let offset = if w + 1 == count { len - width } else { w * width };
-            let (mut expected, mut fold) = (0u64, 0u64);
-            let mut k = 0;
-            while k < width {
-                let b = name[offset + k];
-                assert!(!b.is_ascii_uppercase(), "patterns are lowercase");
-                expected |= (b as u64) << (8 * k);
-                if b.is_ascii_lowercase() {
-                    fold |= 0x20 << (8 * k);
-                }
-                k += 1;
-            }
-            windows[w] = (offset, expected, fold);
-            w += 1;
-        }
-        Self { len, wide, count, windows }
+/// Whether `s` is `lower` (lowercase ASCII) in any ASCII case, compared four bytes at a time:
+/// only `lower`'s letters fold, so `-` matches only `-` (as in `eq_ignore_ascii_case`). One shared
+/// copy for every name the core looks for: on a microcontroller a name compare inlined at each
+/// use cost over a kilobyte of flash.
+pub(crate) fn eq_folded(s: &[u8], lower: &[u8]) -> bool {
+    let n = s.len();
+    if n != lower.len() {
+        return false;
     }
-
-    /// Whether `s` is the name, in any ASCII case.
-    // Always inlined: with the pattern a constant, the loop folds away into two or three compares;
-    // called, it walks the pattern in memory and costs more than a plain case fold.
-    #[inline(always)]
-    pub(crate) fn matches(&self, s: &[u8]) -> bool {
-        if s.len() != self.len {
-            return false;
-        }
-        let mut diff = 0;
-        for &(offset, expected, fold) in self.windows.iter().take(self.count) {
-            // In range by the length check; a miss would read as 0 and fail the match.
-            let got = if self.wide {
-                s.get(offset..offset + 8)
-                    .and_then(|w| <[u8; 8]>::try_from(w).ok())
-                    .map_or(0, u64::from_le_bytes)
-            } else {
-                s.get(offset..offset + 4)
-                    .and_then(|w| <[u8; 4]>::try_from(w).ok())
-                    .map_or(0, |w| u64::from(u32::from_le_bytes(w)))
-            };
-            diff |= (got | fold) ^ expected;
-        }
-        diff == 0
+    if n < 4 {
+        return s.eq_ignore_ascii_case(lower);
     }
+    // In range: `at + 4 <= n` for every window read.
+    let word = |b: &[u8], at: usize| {
+        b.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map_or(0, u32::from_le_bytes)
+    };
+    let mut diff = 0;
+    let mut at = 0;
+    while at < n {
+        // The last window ends at the end, overlapping the one before it.
+        let window = at.min(n - 4);
+        let want = word(lower, window);
+        // 0x20 in each byte of `want` that is a lowercase letter: below 0x80, a byte plus 0x1f
+        // reaches 0x80 from 'a' on and plus 0x05 from '{' on, without carrying into the next.
+        let letters =
+            (want.wrapping_add(0x1f1f_1f1f) & !want.wrapping_add(0x0505_0505) & 0x8080_8080) >> 2;
+        diff |= (word(s, window) | letters) ^ want;
+        at += 4;
+    }
+    diff == 0
 }
 
 /// Optional whitespace around a field or list element, trimmed.
@@ -337,30 +299,29 @@ mod tests {
 
     #[test]
     fn names_in_any_case_and_nothing_else() {
-        const MAX_AGE: NamePattern = NamePattern::new(b"max-age");
-        assert!(MAX_AGE.matches(b"Max-Age"));
-        assert!(MAX_AGE.matches(b"MAX-AGE"));
-        assert!(!MAX_AGE.matches(b"max\rage"), "CR | 0x20 is '-', but only letters fold");
-        assert!(!MAX_AGE.matches(b"max-ag"));
-        // Every length from 4 to 24 (narrow, wide, two and three windows), every byte at every
-        // position: the same answer as `eq_ignore_ascii_case`.
+        assert!(eq_folded(b"Max-Age", b"max-age"));
+        assert!(eq_folded(b"MAX-AGE", b"max-age"));
+        assert!(!eq_folded(b"max\rage", b"max-age"), "CR | 0x20 is '-', but only letters fold");
+        assert!(!eq_folded(b"max-ag", b"max-age"));
+        // Every length from 0 to 24, every byte at every position: the same answer as
+        // `eq_ignore_ascii_case`.
         let text = b"transfer-encoding-abcdefg";
-        for len in 4..=24 {
+        for len in 0..=24 {
             let name = &text[..len];
-            let pattern = NamePattern::new(name);
             for at in 0..len {
                 for b in 0..=255u8 {
                     let mut s = name.to_vec();
                     s[at] = b;
                     assert_eq!(
-                        pattern.matches(&s),
+                        eq_folded(&s, name),
                         s.eq_ignore_ascii_case(name),
                         "{len} {at} {b:#x}"
                     );
                 }
             }
-            assert!(!pattern.matches(&text[..len - 1]));
-            assert!(!pattern.matches(&text[..len + 1]));
+            assert!(eq_folded(name, name));
+            assert!(len == 0 || !eq_folded(&text[..len - 1], name));
+            assert!(!eq_folded(&text[..len + 1], name));
         }
     }
 
