@@ -142,6 +142,31 @@ fn a_chunked_request_body_is_decoded_in_place_and_the_next_request_kept() {
 }
 
 #[test]
+fn a_reply_body_goes_out_whole_with_or_without_room_behind_the_head() {
+    // Echo answers with the request body and more, so a buffer that just holds the request has no
+    // room for the reply's body behind its head (two writes), and a larger one does (one write).
+    let body = "x".repeat(200);
+    let request = format!(
+        "POST /ovirt-engine/api HTTP/1.1\r\nAuthorization: Basic YWRtaW46c2VjcmV0\r\nContent-Length: 200\r\n\r\n{body}"
+    );
+    let expected_body = format!("POST /ovirt-engine/api OneShot {body}");
+    for buf_len in [request.len(), 1024] {
+        let mut gate = gate();
+        let (out, result, _) =
+            serve(&mut gate, Script::new(&[request.as_bytes()], End::Close), buf_len);
+        result.unwrap();
+        let (head, sent) = out.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains(&format!("Content-Length: {}", expected_body.len())), "{head}");
+        assert_eq!(sent, expected_body, "buffer of {buf_len}");
+        assert!(
+            head.len() + 4 + sent.len() > buf_len || buf_len == 1024,
+            "{} {buf_len}",
+            out.len()
+        );
+    }
+}
+
+#[test]
 fn oversized_heads_and_bodies_get_431_and_413() {
     let mut gate = gate();
     let long = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(400));
