@@ -5,9 +5,10 @@ use zeroize::Zeroize;
 
 /// Up to `N` secret bytes held inline.
 ///
-/// `Debug` prints only the length. Bytes past the length are always zero: [`set`](Self::set) and
-/// [`clear`](Self::clear) wipe the old content before anything else, so no earlier, longer secret
-/// survives in the tail. Wiping only the used part keeps a clear of an empty buffer free.
+/// `Debug` prints only the length. Bytes past the length are always zero: [`set`](Self::set)
+/// overwrites the old content and wipes what the new one does not cover, and [`clear`](Self::clear)
+/// wipes it all, so no earlier, longer secret survives in the tail. Wiping only the used part keeps
+/// a clear of an empty buffer free.
 pub(crate) struct SecretBuf<const N: usize> {
     bytes: [u8; N],
     len: usize,
@@ -31,12 +32,17 @@ impl<const N: usize> SecretBuf<N> {
 
     /// Replaces the content with the concatenation of `parts`, or leaves the buffer untouched and
     /// returns the length the parts need when they do not fit.
+    ///
+    /// The new bytes overwrite the old ones; only an old tail beyond the new length is wiped, so
+    /// replacing a cookie with one of the same length costs no wipe at all.
     pub(crate) fn set(&mut self, parts: &[&[u8]]) -> Result<(), usize> {
         let required = parts.iter().fold(0usize, |acc, p| acc.saturating_add(p.len()));
         if required > N {
             return Err(required);
         }
-        self.clear();
+        if let Some(tail) = self.bytes.get_mut(required..self.len) {
+            tail.zeroize();
+        }
         let mut at = 0;
         for part in parts {
             let end = at + part.len();

@@ -4,7 +4,7 @@ use super::table::{CookieAction, CookieNews, Next, StatusClass, transition};
 use super::{ClientSession, InFlight, NotEstablished, Phase, Response};
 use crate::Progress;
 use crate::RequestKind;
-use crate::cookie::{SESSION_COOKIE, parse_set_cookie};
+use crate::cookie::{SESSION_COOKIE, parse_set_cookie, set_cookie_name};
 use crate::date::parse_cookie_date;
 use crate::error::{DecodeError, Malformed};
 use crate::head::BodyFraming;
@@ -170,11 +170,13 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         flight: InFlight,
         now: Instant,
     ) -> Result<Option<CookieUpdate<'b>>, DecodeError> {
+        // Only the last line naming the session cookie counts, so only its name is read on the
+        // others; such a line always parses (it has a name and an `=`).
         let Some(cookie) = fields
             .values(Name::SetCookie)
-            .filter_map(parse_set_cookie)
-            .filter(|c| c.name == SESSION_COOKIE.as_bytes())
+            .filter(|line| set_cookie_name(line) == Some(SESSION_COOKIE.as_bytes()))
             .last()
+            .and_then(parse_set_cookie)
         else {
             return Ok(None);
         };

@@ -62,9 +62,16 @@ impl<'h, 'b> Fields<'h, 'b> {
     /// name has another length costs one comparison.
     pub(crate) fn values(&self, name: Name) -> impl Iterator<Item = &'b [u8]> + 'h {
         let text = name.text();
+        // Length and first letter rule out nearly every other line before a full compare.
+        let first = text.first().copied().unwrap_or_default();
         self.headers
             .iter()
-            .filter(move |h| h.name.len() == text.len() && eq_folded(h.name.as_bytes(), text))
+            .filter(move |h| {
+                let name = h.name.as_bytes();
+                name.len() == text.len()
+                    && name.first().is_some_and(|&b| b | 0x20 == first)
+                    && eq_folded(name, text)
+            })
             .map(|h| h.value)
     }
 

@@ -176,7 +176,6 @@ pub(crate) fn eq_folded(s: &[u8], lower: &[u8]) -> bool {
     let word = |b: &[u8], at: usize| {
         b.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map_or(0, u32::from_le_bytes)
     };
-    let mut diff = 0;
     let mut at = 0;
     while at < n {
         // The last window ends at the end, overlapping the one before it.
@@ -186,10 +185,12 @@ pub(crate) fn eq_folded(s: &[u8], lower: &[u8]) -> bool {
         // reaches 0x80 from 'a' on and plus 0x05 from '{' on, without carrying into the next.
         let letters =
             (want.wrapping_add(0x1f1f_1f1f) & !want.wrapping_add(0x0505_0505) & 0x8080_8080) >> 2;
-        diff |= (word(s, window) | letters) ^ want;
+        if word(s, window) | letters != want {
+            return false;
+        }
         at += 4;
     }
-    diff == 0
+    true
 }
 
 /// Optional whitespace around a field or list element, trimmed.
