@@ -228,9 +228,21 @@ pub(crate) fn path_matches_joined(base: &[u8], rest: &[u8], cookie_path: &[u8]) 
 /// The length of the RFC 6265 §5.1.4 default-path of a request to `base` followed by `rest`,
 /// limited to `base`: a cookie set without `Path` is scoped to the directory of the request that set
 /// it, or to the whole base path when that directory lies below it.
+#[cfg(test)]
 pub(crate) fn default_path_len(base: &[u8], rest: &[u8]) -> usize {
-    let rest = request_path(rest);
-    if rest.contains(&b'/') {
+    default_path_len_of(base, below_base(rest))
+}
+
+/// Whether the request path of `rest` has a directory of its own below the base path (a `/`
+/// before its query). All that [`default_path_len`] needs of the request, kept while its response
+/// is awaited: most responses set no cookie without `Path`, so the rest waits until one does.
+pub(crate) fn below_base(rest: &[u8]) -> bool {
+    find_byte(request_path(rest), b'/').is_some()
+}
+
+/// [`default_path_len`] from what [`below_base`] said of the request.
+pub(crate) fn default_path_len_of(base: &[u8], below_base: bool) -> usize {
+    if below_base {
         return base.len();
     }
     match base.iter().rposition(|&b| b == b'/') {

@@ -4,7 +4,7 @@ use super::table::{CookieAction, CookieNews, Next, StatusClass, transition};
 use super::{ClientSession, InFlight, NotEstablished, Phase, Response};
 use crate::Progress;
 use crate::RequestKind;
-use crate::cookie::{SESSION_COOKIE, parse_set_cookie, set_cookie_name};
+use crate::cookie::{SESSION_COOKIE, default_path_len_of, parse_set_cookie, set_cookie_name};
 use crate::date::parse_cookie_date;
 use crate::error::{DecodeError, Malformed};
 use crate::head::BodyFraming;
@@ -130,7 +130,10 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
                 let base = self.config.base_path.as_bytes();
                 let path = match u.path {
                     Some(path) => [path, &[][..]],
-                    None => [base.get(..flight.default_path_len).unwrap_or(b"/"), &[][..]],
+                    None => [
+                        base.get(..default_path_len_of(base, flight.below_base)).unwrap_or(b"/"),
+                        &[][..],
+                    ],
                 };
                 // `read_session_cookie` checked the size, so this cannot be refused.
                 let _ = self.cookie.store(u.value, path, u.expires_at);
@@ -181,7 +184,8 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
             return Ok(None);
         };
         let base = self.config.base_path.as_bytes();
-        let path_len = cookie.path.map_or(flight.default_path_len, <[u8]>::len);
+        let path_len =
+            cookie.path.map_or_else(|| default_path_len_of(base, flight.below_base), <[u8]>::len);
 
         // RFC 6265 §5.3: Max-Age wins over Expires; a lifetime that is over deletes the cookie.
         let lifetime_ms = match (cookie.max_age, cookie.expires) {
@@ -200,7 +204,10 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
                 // A deletion only concerns our cookie if it names our cookie's path.
                 let ours = match cookie.path {
                     Some(path) => path == self.cookie.path(),
-                    None => base.get(..flight.default_path_len) == Some(self.cookie.path()),
+                    None => {
+                        base.get(..default_path_len_of(base, flight.below_base))
+                            == Some(self.cookie.path())
+                    }
                 };
                 update.news = if ours || flight.kind == RequestKind::Login {
                     CookieNews::Deleted

@@ -4,7 +4,7 @@ use super::{
     ClientSession, InFlight, Phase, RequestBody, RequestHead, RequestKind, check_credentials,
 };
 use crate::basic::Credentials;
-use crate::cookie::{SESSION_COOKIE, default_path_len};
+use crate::cookie::{SESSION_COOKIE, below_base};
 use crate::error::EncodeError;
 use crate::head::token::{eq_folded, is_field_value, is_relative_target, is_token};
 use crate::head::write::{Encode, Sink, decimal_len, encode_all_or_nothing};
@@ -93,7 +93,7 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         self.in_flight = Some(InFlight {
             kind,
             is_head: head.method == "HEAD",
-            default_path_len: default_path_len(base, head.path.as_bytes()),
+            below_base: below_base(head.path.as_bytes()),
         });
         self.scanner.reset();
         if kind == RequestKind::Logout {

@@ -315,8 +315,8 @@ struct InFlight {
     kind: RequestKind,
     /// Responses to `HEAD` have no body whatever their headers say.
     is_head: bool,
-    /// Length of the default cookie path within the base path (see `cookie::default_path_len`).
-    default_path_len: usize,
+    /// Whether the request's path goes below the base path (see `cookie::below_base`).
+    below_base: bool,
 }
 
 /// One authentication session with one server, as a sans-IO state machine.

@@ -79,17 +79,20 @@ impl<'a> SliceSink<'a> {
 impl Sink for SliceSink<'_> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        if bytes.is_empty() {
-            return;
-        }
         // The length was checked first; should it ever be wrong, writing stops short and the final
-        // length check in `encode_all_or_nothing` reports it instead of panicking.
-        let end = self.at.saturating_add(bytes.len());
-        if let Some(dst) = self.out.get_mut(self.at..end) {
-            dst.copy_from_slice(bytes);
-            self.at = end;
-        } else {
-            self.at = usize::MAX;
+        // length check in `encode_all_or_nothing` reports it instead of panicking. (`checked_add`
+        // rather than saturating: with `end - at` then provably `bytes.len()`, the copy needs no
+        // length check of its own.)
+        let slot = self
+            .at
+            .checked_add(bytes.len())
+            .and_then(|end| Some((self.out.get_mut(self.at..end)?, end)));
+        match slot {
+            Some((dst, end)) => {
+                dst.copy_from_slice(bytes);
+                self.at = end;
+            }
+            None => self.at = usize::MAX,
         }
     }
 }
