@@ -4,14 +4,12 @@
 //! in a single poll. Running it with a no-op waker gives blocking calls the very code path the async
 //! calls use: one driver to test, not two to keep in step.
 
-use core::future::Future;
-use core::pin::pin;
-use core::task::{Context, Poll, Waker};
-
 /// Drives `future` to completion on this thread. Over blocking streams it completes on the first
 /// poll; a future that does pend is simply polled again.
-pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
+#[cfg(feature = "blocking")]
+pub(crate) fn block_on<F: core::future::Future>(future: F) -> F::Output {
+    use core::task::{Context, Poll, Waker};
+    let mut future = core::pin::pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
     loop {
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {

@@ -13,6 +13,7 @@ use crate::head::framing::{FramingError, response_framing};
 use crate::head::scan::Scan;
 use crate::head::token::is_cookie_value;
 use crate::time::Instant;
+use core::mem::MaybeUninit;
 
 /// The decode error for an httparse error.
 fn parse_error<const MAX_HEADERS: usize>(e: httparse::Error) -> DecodeError {
@@ -55,14 +56,17 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
         };
         let max_head = self.config.max_head;
         let window = input.get(..max_head.min(input.len())).unwrap_or(input);
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut parsed = httparse::Response::new(&mut headers);
+        // Left uninitialised for httparse to fill: initialising MAX_HEADERS empty headers cost
+        // more than reading a small head's few lines.
+        let mut headers = [const { MaybeUninit::uninit() }; MAX_HEADERS];
+        let parser = httparse::ParserConfig::default();
+        let mut parsed = httparse::Response::new(&mut []);
         // Most heads arrive whole: parse at once. A head that does not gets the scanner, which
         // remembers how far it looked, so that later calls never read from byte 0 again. A head
         // httparse refuses goes the scanner's way too: its error is reported once the head has
         // ended, as it would be had the head come in pieces (any split gives the same result).
         let attempt = if self.scanner.is_fresh() {
-            parsed.parse(window)
+            parser.parse_response_with_uninit_headers(&mut parsed, window, &mut headers)
         } else {
             Ok(httparse::Status::Partial)
         };
@@ -74,8 +78,10 @@ impl<const COOKIE_MAX: usize, const MAX_HEADERS: usize> ClientSession<'_, COOKIE
                     return Err(self.fail(DecodeError::HeadTooLarge { max: max_head }));
                 }
                 Scan::Complete(len) => {
-                    parsed = httparse::Response::new(&mut headers);
-                    match parsed.parse(input.get(..len).unwrap_or_default()) {
+                    parsed = httparse::Response::new(&mut []);
+                    let head = input.get(..len).unwrap_or_default();
+                    match parser.parse_response_with_uninit_headers(&mut parsed, head, &mut headers)
+                    {
                         Ok(httparse::Status::Complete(parsed_len)) if parsed_len == len => len,
                         // The scanner saw an empty line httparse does not take as the end.
                         Ok(_) => {

@@ -13,6 +13,7 @@ use crate::head::framing::request_framing;
 use crate::head::token::trim_ows;
 use crate::prefer::Preferences;
 use crate::time::Instant;
+use core::mem::MaybeUninit;
 use zeroize::Zeroize;
 
 const MILLIS_PER_MINUTE: u64 = 60_000;
@@ -40,14 +41,17 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
         ids: &mut impl IdSource,
     ) -> Result<Progress<Decision>, GateError> {
         let max_head = self.config.max_head;
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        // Left uninitialised for httparse to fill (see `RequestParts::parse_uninit`).
+        let mut headers = [const { MaybeUninit::uninit() }; MAX_HEADERS];
         // Most heads arrive whole: parse at once. A head that does not gets the reader's scanner,
         // which remembers how far it looked, so that later calls never read from byte 0 again. A
         // head httparse refuses goes the scanner's way too: its error is reported once the head
         // has ended, as it would be had the head come in pieces.
         if reader.is_fresh() {
             let window = input.get(..max_head.min(input.len())).unwrap_or(input);
-            if let Ok(Some((parts, head_len))) = RequestParts::parse_prefix(window, &mut headers) {
+            if let Ok(Some((parts, head_len))) =
+                RequestParts::parse_prefix_uninit(window, &mut headers)
+            {
                 let decision = self.inspect_headers(&parts, now, verifier, ids)?;
                 return Ok(Progress::Complete { consumed: head_len, value: decision });
             }
@@ -56,7 +60,7 @@ impl<S: SessionStore, const MAX_HEADERS: usize, const CREDENTIALS_MAX: usize>
             return Ok(Progress::Partial);
         };
         let head = input.get(..head_len).unwrap_or_default();
-        let parts = RequestParts::parse(head, &mut headers)?;
+        let parts = RequestParts::parse_uninit(head, &mut headers)?;
         let decision = self.inspect_headers(&parts, now, verifier, ids)?;
         Ok(Progress::Complete { consumed: head_len, value: decision })
     }

@@ -15,6 +15,7 @@ use crate::head::BodyFraming;
 use crate::head::scan::{HeadScanner, Scan};
 use crate::head::token::{is_cookie_path, is_field_value};
 use core::fmt;
+use core::mem::MaybeUninit;
 use core::num::NonZeroUsize;
 
 /// The engine's default idle timeout: 30 minutes.
@@ -199,10 +200,20 @@ impl<'h, 'b> RequestParts<'h, 'b> {
         head: &'b [u8],
         headers: &'h mut [httparse::Header<'b>],
     ) -> Result<Self, GateError> {
-        match Self::parse_prefix(head, headers)? {
-            Some((parts, len)) if len == head.len() => Ok(parts),
-            _ => Err(GateError::Malformed(Malformed::LineEnding)),
-        }
+        Self::whole(head, Self::parse_prefix(head, headers)?)
+    }
+
+    /// [`parse`](Self::parse) into headers that need not be initialised
+    /// (`[const { MaybeUninit::uninit() }; N]`), which saves writing `N` empty headers first.
+    ///
+    /// # Errors
+    ///
+    /// As [`parse`](Self::parse).
+    pub fn parse_uninit(
+        head: &'b [u8],
+        headers: &'h mut [MaybeUninit<httparse::Header<'b>>],
+    ) -> Result<Self, GateError> {
+        Self::whole(head, Self::parse_prefix_uninit(head, headers)?)
     }
 
     /// Parses the head at the start of `input` if it is all there: the parts and the head's length,
@@ -217,7 +228,44 @@ impl<'h, 'b> RequestParts<'h, 'b> {
     ) -> Result<Option<(Self, usize)>, GateError> {
         let max = headers.len();
         let mut request = httparse::Request::new(headers);
-        let len = match request.parse(input) {
+        let result = request.parse(input);
+        Self::read(request, result, max)
+    }
+
+    /// [`parse_prefix`](Self::parse_prefix) into headers that need not be initialised.
+    ///
+    /// # Errors
+    ///
+    /// As [`parse_prefix`](Self::parse_prefix).
+    pub fn parse_prefix_uninit(
+        input: &'b [u8],
+        headers: &'h mut [MaybeUninit<httparse::Header<'b>>],
+    ) -> Result<Option<(Self, usize)>, GateError> {
+        let max = headers.len();
+        let mut request = httparse::Request::new(&mut []);
+        let result = httparse::ParserConfig::default().parse_request_with_uninit_headers(
+            &mut request,
+            input,
+            headers,
+        );
+        Self::read(request, result, max)
+    }
+
+    /// A prefix parse that must have taken all of `head`.
+    fn whole(head: &[u8], prefix: Option<(Self, usize)>) -> Result<Self, GateError> {
+        match prefix {
+            Some((parts, len)) if len == head.len() => Ok(parts),
+            _ => Err(GateError::Malformed(Malformed::LineEnding)),
+        }
+    }
+
+    /// The parts of what httparse made of a head.
+    fn read(
+        request: httparse::Request<'h, 'b>,
+        result: httparse::Result<usize>,
+        max: usize,
+    ) -> Result<Option<(Self, usize)>, GateError> {
+        let len = match result {
             Ok(httparse::Status::Complete(len)) => len,
             Ok(httparse::Status::Partial) => return Ok(None),
             Err(httparse::Error::TooManyHeaders) => return Err(GateError::TooManyHeaders { max }),

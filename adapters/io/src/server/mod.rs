@@ -7,6 +7,7 @@ mod reply;
 use crate::Error;
 use crate::body::BodyState;
 use crate::inbox::Inbox;
+use core::mem::MaybeUninit;
 use embedded_io_async::{Read, Write};
 use persistent_auth::{
     BodyFraming, Decision, EncodeError, GateError, Granted, HeadReader, Header, IdSource, Instant,
@@ -231,26 +232,32 @@ impl<'b, const MAX_HEADERS: usize> Connection<'b, MAX_HEADERS> {
             }
         };
 
-        // 2. The gate's decision.
+        // 2. The gate's decision. The parse is kept for the handler when no body follows (most
+        // requests), so that such a head is parsed once.
+        let mut headers = [const { MaybeUninit::uninit() }; MAX_HEADERS];
         let decided = {
-            let mut headers = [Header { name: "", value: &[] }; MAX_HEADERS];
             let head = self.inbox.unread().get(..head_len).unwrap_or_default();
-            RequestParts::parse(head, &mut headers).and_then(|parts| gate.inspect(&parts, clock()))
+            RequestParts::parse_uninit(head, &mut headers)
+                .and_then(|parts| Ok((gate.inspect(&parts, clock())?, parts)))
         };
-        let decision = match decided {
-            Ok(decision) => decision,
+        let (decision, parsed) = match decided {
+            Ok(decided) => decided,
             Err(e) => return self.refuse_head(io, e).await,
         };
 
         // 3. The body, read whole into the buffer after the head.
-        let body_len = match self.read_request_body(io, head_len, decision.body()).await {
-            Ok(Some(len)) => len,
-            Ok(None) => {
-                // Too large for the buffer: answer 413 and close, serving nothing.
-                write_all(io, b"HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n").await?;
-                return Ok(Served::Close);
+        let (body_len, parsed) = if decision.body() == BodyFraming::None {
+            (0, Some(parsed))
+        } else {
+            match self.read_request_body(io, head_len, decision.body()).await {
+                Ok(Some(len)) => (len, None),
+                Ok(None) => {
+                    // Too large for the buffer: answer 413 and close, serving nothing.
+                    write_all(io, b"HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n").await?;
+                    return Ok(Served::Close);
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(e),
         };
 
         // 4. The handler, then the reply.
@@ -265,12 +272,16 @@ impl<'b, const MAX_HEADERS: usize> Connection<'b, MAX_HEADERS> {
                 write_all(io, free.get(..n).unwrap_or_default()).await?;
             }
             Verdict::Granted(granted, user) => {
-                let mut headers = [Header { name: "", value: &[] }; MAX_HEADERS];
+                let mut reparsed = [const { MaybeUninit::uninit() }; MAX_HEADERS];
                 let unread = self.inbox.unread();
                 let head = unread.get(..head_len).unwrap_or_default();
                 let body = unread.get(head_len..head_len + body_len).unwrap_or_default();
-                // The same bytes parsed a moment ago: this cannot fail.
-                let parts = RequestParts::parse(head, &mut headers).map_err(Error::Gate)?;
+                let parts = match parsed {
+                    Some(parts) => parts,
+                    // The body's reading moved the buffer under the first parse: the same bytes
+                    // again, which cannot fail.
+                    None => RequestParts::parse_uninit(head, &mut reparsed).map_err(Error::Gate)?,
+                };
                 let sends_body = parts.method != "HEAD";
                 let request = Request {
                     method: parts.method,
