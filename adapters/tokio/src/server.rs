@@ -114,10 +114,17 @@ type Gate = SessionGate<'static, IndexedStore>;
 
 /// What all connections share.
 struct Shared {
-    gate: Mutex<Gate>,
-    verifier: Mutex<SingleUser>,
+    /// The gate and the verifier under one lock: a request's decision needs both, so one lock
+    /// is taken where two were.
+    locked: Mutex<Locked>,
     clock: Arc<dyn Clock>,
     log: bool,
+}
+
+/// What the shared lock guards.
+struct Locked {
+    gate: Gate,
+    verifier: SingleUser,
 }
 
 /// One connection's way to the shared gate: short critical sections, never across an `await`.
@@ -138,13 +145,11 @@ impl Gatekeeper for ConnectionGate {
         parts: &RequestParts<'_, '_>,
         now: persistent_auth::Instant,
     ) -> Result<Decision, GateError> {
-        let mut verifier = self.shared.verifier.lock().unwrap_or_else(PoisonError::into_inner);
-        let decision = self
-            .shared
-            .gate
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .inspect_headers(parts, now, &mut *verifier, &mut OsIds);
+        let decision = {
+            let mut locked = self.shared.locked.lock().unwrap_or_else(PoisonError::into_inner);
+            let Locked { gate, verifier } = &mut *locked;
+            gate.inspect_headers(parts, now, verifier, &mut OsIds)
+        };
         if self.shared.log {
             let how = match &decision {
                 Ok(d) => describe(d.verdict()),
@@ -157,22 +162,24 @@ impl Gatekeeper for ConnectionGate {
 
     fn response_headers(&self, decision: &Decision, out: &mut [u8]) -> Result<usize, EncodeError> {
         self.shared
-            .gate
+            .locked
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+            .gate
             .encode_response_headers(decision, out)
     }
 
     fn refusal(&self, decision: &Decision, out: &mut [u8]) -> Result<usize, EncodeError> {
         self.shared
-            .gate
+            .locked
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+            .gate
             .encode_refusal(decision, out)
     }
 
     fn finish(&mut self, decision: Decision) {
-        self.shared.gate.lock().unwrap_or_else(PoisonError::into_inner).finish(decision);
+        self.shared.locked.lock().unwrap_or_else(PoisonError::into_inner).gate.finish(decision);
     }
 }
 
@@ -260,8 +267,7 @@ impl Server {
         let listener = TcpListener::bind(config.listen).await?;
         let verifier = SingleUser { user: config.user.clone(), password: config.password.clone() };
         let shared = Arc::new(Shared {
-            gate: Mutex::new(gate),
-            verifier: Mutex::new(verifier),
+            locked: Mutex::new(Locked { gate, verifier }),
             clock,
             log: config.log,
         });
@@ -411,7 +417,8 @@ async fn serve_connection(
     let mut io = FromTokio::new(Guarded::new(stream, config.request_timeout, state.clone()));
     let mut buf = vec![0u8; config.buffer_size];
     let mut connection: Connection<'_> = Connection::new(&mut buf);
-    let max_head = shared.gate.lock().unwrap_or_else(PoisonError::into_inner).config().max_head;
+    let max_head =
+        shared.locked.lock().unwrap_or_else(PoisonError::into_inner).gate.config().max_head;
     let mut gate = ConnectionGate { shared: shared.clone(), peer, max_head };
     let mut handler = ReferenceApi { base };
     let clock = shared.clock.clone();
