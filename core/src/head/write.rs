@@ -60,39 +60,39 @@ impl Sink for Counter {
 /// Writes into a slice that has been shown to be large enough.
 #[derive(Debug)]
 pub(crate) struct SliceSink<'a> {
-    out: &'a mut [u8],
-    at: usize,
+    /// What is left of the caller's buffer: each piece is split off its front.
+    rest: &'a mut [u8],
+    /// The buffer's whole length, so that what was written is `capacity - rest.len()`.
+    capacity: usize,
+    /// Set if a piece did not fit: only if the length computed first was wrong.
+    overflowed: bool,
 }
 
 impl<'a> SliceSink<'a> {
     /// A sink writing from the start of `out`.
     pub(crate) fn new(out: &'a mut [u8]) -> Self {
-        Self { out, at: 0 }
+        Self { capacity: out.len(), rest: out, overflowed: false }
     }
 
-    /// Bytes written so far.
+    /// Bytes written so far, or `usize::MAX` if a piece did not fit.
     pub(crate) fn written(&self) -> usize {
-        self.at
+        if self.overflowed { usize::MAX } else { self.capacity.saturating_sub(self.rest.len()) }
     }
 }
 
 impl Sink for SliceSink<'_> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        // The length was checked first; should it ever be wrong, writing stops short and the final
-        // length check in `encode_all_or_nothing` reports it instead of panicking. (`checked_add`
-        // rather than saturating: with `end - at` then provably `bytes.len()`, the copy needs no
-        // length check of its own.)
-        let slot = self
-            .at
-            .checked_add(bytes.len())
-            .and_then(|end| Some((self.out.get_mut(self.at..end)?, end)));
-        match slot {
-            Some((dst, end)) => {
+        // Split off the front rather than index at an offset: one length compare per piece, and a
+        // copy whose destination is exactly `bytes.len()` long needs no check of its own. The
+        // length was checked first; should it ever be wrong, writing stops and the final length
+        // check in `encode_all_or_nothing` reports it instead of panicking.
+        match core::mem::take(&mut self.rest).split_at_mut_checked(bytes.len()) {
+            Some((dst, rest)) => {
                 dst.copy_from_slice(bytes);
-                self.at = end;
+                self.rest = rest;
             }
-            None => self.at = usize::MAX,
+            None => self.overflowed = true,
         }
     }
 }
