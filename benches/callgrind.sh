@@ -52,7 +52,8 @@ printf '| write the login request (base64 of the credentials) | %d [%s] | %d [%s
   "${ir[write-login]}" "$(allocs write-login)" "${ir[floor-write-login]}" "$(allocs floor-write-login)" \
   "${ir[std-write-login]}" "$(allocs std-write-login)" "$(ratio "${ir[write-login]}" "${ir[floor-write-login]}")"
 printf '| parse a reuse response | %d [0] | - | - | - |\n' "$parse_reuse"
-printf '| write the logout request | %d [0] | - | - | - |\n' "$logout"
+printf '| write the logout request | %d [0] | %d [%s] | - | %s |\n' "$logout" \
+  "${ir[floor-write-logout]}" "$(allocs floor-write-logout)" "$(ratio "$logout" "${ir[floor-write-logout]}")"
 printf '| gate: reuse, 1000 live sessions, ArrayStore<1024> | %d [%s] | - | - | - |\n' "${ir[gate-reuse-array]}" "$(allocs gate-reuse-array)"
 printf '| gate: reuse, 1000 live sessions, IndexedStore | %d [%s] | - | - | - |\n' "${ir[gate-reuse-indexed]}" "$(allocs gate-reuse-indexed)"
 printf '| gate: login then logout, 1000 live sessions, ArrayStore<1024> | %d [%s] | - | - | - |\n' "${ir[gate-login+logout-array]}" "$(allocs gate-login+logout-array)"

@@ -21,7 +21,7 @@ echo "flash, bytes (the empty firmware's $base_text bytes of .text and $base_rod
 echo
 echo "| firmware | .text | .rodata |"
 echo "|---|---|---|"
-for firmware in client gate both reqwless-head; do
+for firmware in floor client gate both reqwless-head; do
   printf '| %s | %d | %d |\n' "$firmware" $(( $(section "$firmware" .text) - base_text )) \
     $(( $(section "$firmware" .rodata) - base_rodata ))
 done

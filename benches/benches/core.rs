@@ -81,6 +81,9 @@ fn client(c: &mut Criterion) {
             criterion::BatchSize::SmallInput,
         )
     });
+    g.bench_function("floor: copies", |b| {
+        b.iter(|| black_box(floor_write_logout(&mut out, SESSION_ID.as_bytes())))
+    });
     g.finish();
 }
 

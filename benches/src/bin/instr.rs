@@ -14,7 +14,7 @@ use std::hint::black_box;
 #[global_allocator]
 static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
 
-const OPERATIONS: [&str; 15] = [
+const OPERATIONS: [&str; 16] = [
     "write-login",
     "establish",
     "establish+logout",
@@ -26,6 +26,7 @@ const OPERATIONS: [&str; 15] = [
     "std-write-reuse",
     "floor-write-login",
     "std-write-login",
+    "floor-write-logout",
     "gate-reuse-array",
     "gate-reuse-indexed",
     "gate-login+logout-array",
@@ -126,6 +127,9 @@ fn main() {
             }
             "std-write-login" => {
                 black_box(std_write_login());
+            }
+            "floor-write-logout" => {
+                black_box(floor_write_logout(&mut out, SESSION_ID.as_bytes()));
             }
             "gate-reuse-array" => {
                 black_box(inspect(&mut array_gate, &mut array_ids, &array_reuse));
