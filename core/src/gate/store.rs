@@ -85,12 +85,11 @@ pub trait SessionStore {
 
 /// Up to `N` sessions held inline, no allocation.
 ///
-/// A lookup scans an array of the ids' [index keys](SessionId::index_key) (8 bytes each, so a
-/// thousand sessions take a few thousand instructions) and compares the whole id, in constant time,
-/// only where the key matches.
+/// A lookup scans an array of 4-byte keys (the first bytes of the ids, which are random), 32
+/// at a time, and compares the whole id, in constant time, only where a key matches.
 #[derive(Debug)]
 pub struct ArrayStore<const N: usize> {
-    keys: [u64; N],
+    keys: [u32; N],
     slots: [Option<SessionRecord>; N],
     len: usize,
 }
@@ -116,23 +115,30 @@ impl<const N: usize> ArrayStore<N> {
     /// The slot holding `id`: a scan of the keys alone, then the constant-time compare where one
     /// matches (empty slots have key 0; a match there is skipped).
     fn position(&self, id: &SessionId) -> Option<usize> {
-        let key = id.index_key();
-        // Eight keys at a time without a branch each, which the compiler turns into vector
-        // compares; only a block with a match is looked at key by key.
-        const BLOCK: usize = 16;
-        for (block, keys) in self.keys.chunks(BLOCK).enumerate() {
-            if keys.iter().fold(0u8, |seen, &k| seen | u8::from(k == key)) == 0 {
-                continue;
-            }
-            for (offset, &k) in keys.iter().enumerate() {
-                let at = block * BLOCK + offset;
-                if k == key && self.slots.get(at)?.as_ref().is_some_and(|record| record.id() == id)
-                {
+        let key = id.scan_key();
+        // Whole blocks of 32 keys, compared without a branch each: of a known length, the
+        // compiler turns each block into a few vector compares. Only a block with a match is
+        // looked at key by key.
+        const BLOCK: usize = 32;
+        let blocks = self.keys.chunks_exact(BLOCK);
+        let tail = blocks.remainder();
+        for (block, keys) in blocks.enumerate() {
+            if keys.iter().fold(false, |seen, &k| seen | (k == key)) {
+                if let Some(at) = self.confirm(block * BLOCK, keys, key, id) {
                     return Some(at);
                 }
             }
         }
-        None
+        self.confirm(N - tail.len(), tail, key, id)
+    }
+
+    /// The slot among `keys` (which start at slot `first`) that holds `id`.
+    fn confirm(&self, first: usize, keys: &[u32], key: u32, id: &SessionId) -> Option<usize> {
+        let slots = self.slots.get(first..)?;
+        keys.iter()
+            .zip(slots)
+            .position(|(&k, slot)| k == key && slot.as_ref().is_some_and(|r| r.id() == id))
+            .map(|offset| first + offset)
     }
 }
 
@@ -157,7 +163,7 @@ impl<const N: usize> SessionStore for ArrayStore<N> {
             return Err(record);
         };
         if let (Some(key), Some(slot)) = (self.keys.get_mut(at), self.slots.get_mut(at)) {
-            *key = record.id().index_key();
+            *key = record.id().scan_key();
             *slot = Some(record);
             self.len += 1;
         }
@@ -222,6 +228,54 @@ mod tests {
         store.insert(record(&mut ids, 3, 0)).unwrap();
         assert_eq!(store.len(), 2);
         assert_eq!(store.capacity(), 2);
+    }
+
+    /// Ids whose first four bytes are all alike, so every stored key matches every lookup's and
+    /// only the full compare tells them apart.
+    struct SameScanKey(u8);
+
+    impl crate::gate::IdSource for SameScanKey {
+        fn fill(&mut self, bytes: &mut [u8]) -> Result<(), crate::gate::IdSourceError> {
+            self.0 = self.0.wrapping_add(1);
+            for (i, b) in bytes.iter_mut().enumerate() {
+                *b = if i < 4 { 0xAB } else { self.0 };
+            }
+            Ok(())
+        }
+    }
+
+    /// Every slot is found, in whole blocks of keys and in the tail after them (70 = 2 × 32 + 6),
+    /// when keys collide, and after removals have left holes.
+    #[test]
+    fn finds_every_slot_when_scan_keys_collide() {
+        let mut ids = SameScanKey(0);
+        let mut store = ArrayStore::<70>::new();
+        let mut held = std::vec::Vec::new();
+        for user in 0..70 {
+            let r = SessionRecord::new(
+                SessionId::generate(&mut ids).unwrap(),
+                UserId(user),
+                Instant(0),
+                1_000,
+            );
+            held.push(r.id().clone());
+            store.insert(r).unwrap();
+        }
+        assert_eq!(held[0].scan_key(), held[69].scan_key());
+        for (user, id) in held.iter().enumerate() {
+            assert_eq!(store.find_mut(id).unwrap().user, UserId(user as u64));
+        }
+        let stranger = SessionId::generate(&mut ids).unwrap();
+        assert!(store.find_mut(&stranger).is_none());
+        for id in held.iter().step_by(3) {
+            assert!(store.remove(id));
+        }
+        for (user, id) in held.iter().enumerate() {
+            assert_eq!(
+                store.find_mut(id).map(|r| r.user),
+                (user % 3 != 0).then_some(UserId(user as u64))
+            );
+        }
     }
 
     #[test]
