@@ -50,6 +50,15 @@ impl<'a> From<crate::cookie::SetCookie<'a>> for SetCookieParts<'a> {
     }
 }
 
+/// Reads a `Prefer` value by splitting the list, then each element: the reference
+/// [`Preferences::add_line`](crate::Preferences::add_line)'s one-pass reader must agree with.
+#[must_use]
+pub fn prefer_reference(value: &[u8]) -> crate::Preferences {
+    let mut found = crate::Preferences::default();
+    crate::prefer::add_line_reference(&mut found, value);
+    found
+}
+
 /// The `name=value` pairs of a `Cookie` value.
 pub fn cookie_pairs(value: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     crate::cookie::cookie_pairs(value)

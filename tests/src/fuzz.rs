@@ -250,11 +250,13 @@ pub fn gate_request(data: &[u8]) {
 
 // ---- prefer ----------------------------------------------------------------------------------------
 
-/// A `Prefer` value: nothing panics, reading it twice changes nothing, and a preference can only be
-/// found where its name is written.
+/// A `Prefer` value: nothing panics, the one-pass reader agrees with the split-then-split
+/// reference, reading it twice changes nothing, and a preference can only be found where its name
+/// is written.
 pub fn prefer(data: &[u8]) {
     let mut once = Preferences::default();
     once.add_line(data);
+    assert_eq!(once, fuzzing::prefer_reference(data), "one pass != reference");
     let mut twice = once;
     twice.add_line(data);
     assert_eq!(once, twice, "reading a line again changed the result");
