@@ -50,21 +50,43 @@ impl SessionId {
     }
 
     /// Reads an id from a cookie value or `JSESSIONID` header: exactly the 22 base64url characters
-    /// the gate writes, optionally in double quotes. Anything else is no id of ours.
+    /// the gate writes, optionally in double quotes, with the two spare bits of the last one zero
+    /// (the one spelling the gate writes). Anything else is no id of ours.
+    ///
+    /// Decoded here rather than by the base64 engine: the gate reads an id on every request, and a
+    /// fixed length of whole groups needs no padding logic, at a fifth of the engine's cost (held
+    /// to it by the tests).
     #[must_use]
     pub fn from_text(text: &[u8]) -> Option<Self> {
         let text = match text {
             [b'"', inner @ .., b'"'] => inner,
             _ => text,
         };
-        if text.len() != SESSION_ID_TEXT_LEN {
-            return None;
-        }
+        let text: &[u8; SESSION_ID_TEXT_LEN] = text.try_into().ok()?;
+        // Any invalid character sets the high bit of its table entry; OR-ed together, one check
+        // at the end refuses the whole text.
+        let mut invalid = 0u8;
+        let mut sextet = |c: u8| {
+            let value = BASE64URL_VALUES.get(usize::from(c)).copied().unwrap_or(INVALID);
+            invalid |= value;
+            u32::from(value & 63)
+        };
         let mut id = Self([0; SESSION_ID_BYTES]);
-        match URL_SAFE_NO_PAD.decode_slice(text, &mut id.0) {
-            Ok(SESSION_ID_BYTES) => Some(id),
-            _ => None,
+        let (groups, last) = text.split_at(20);
+        for (chars, bytes) in groups.chunks_exact(4).zip(id.0.chunks_exact_mut(3)) {
+            let &[a, b, c, d] = chars else { return None };
+            let bits = sextet(a) << 18 | sextet(b) << 12 | sextet(c) << 6 | sextet(d);
+            let [_, high, middle, low] = bits.to_be_bytes();
+            bytes.copy_from_slice(&[high, middle, low]);
         }
+        let &[a, b] = last else { return None };
+        let (a, b) = (sextet(a), sextet(b));
+        // The 16th byte is the first character and the top two bits of the second; the second's
+        // low four bits are spare and must be zero.
+        if let Some(byte) = id.0.last_mut() {
+            *byte = (a << 2 | b >> 4) as u8;
+        }
+        (invalid & INVALID == 0 && b & 15 == 0).then_some(id)
     }
 
     /// A hash of the id for a store's index: its first 8 bytes, which are uniformly random. It
@@ -98,6 +120,25 @@ impl Drop for SessionId {
         self.0.zeroize();
     }
 }
+
+/// The table entry of a byte that is no base64url character.
+const INVALID: u8 = 0x80;
+
+/// Each byte's value as a base64url character (RFC 4648 §5), or [`INVALID`].
+const BASE64URL_VALUES: [u8; 256] = {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut table = [INVALID; 256];
+    let mut value = 0;
+    while value < 64 {
+        // Evaluated at compile time: an index out of range would fail the build.
+        #[allow(clippy::indexing_slicing)]
+        {
+            table[ALPHABET[value] as usize] = value as u8;
+        }
+        value += 1;
+    }
+    table
+};
 
 impl PartialEq for SessionId {
     /// Constant time: both halves are always compared, as two machine words (subtle's byte-wise
@@ -189,6 +230,48 @@ pub(crate) mod tests {
             let mut other = base;
             other[at] ^= 0x80;
             assert_ne!(id, SessionId::generate(&mut Fixed(other)).unwrap(), "byte {at}");
+        }
+    }
+
+    /// What the base64 engine reads from a text, as `from_text` must: the reference.
+    fn engine_reads(text: &[u8]) -> Option<[u8; SESSION_ID_BYTES]> {
+        let text = match text {
+            [b'"', inner @ .., b'"'] => inner,
+            _ => text,
+        };
+        let mut bytes = [0u8; SESSION_ID_BYTES];
+        (text.len() == SESSION_ID_TEXT_LEN
+            && URL_SAFE_NO_PAD.decode_slice(text, &mut bytes) == Ok(SESSION_ID_BYTES))
+        .then_some(bytes)
+    }
+
+    proptest::proptest! {
+        /// Any id's text reads back as the id, and any 22 characters (a few of them outside the
+        /// alphabet, the last one with or without its spare bits) read as the engine reads them.
+        #[test]
+        fn reads_what_the_base64_engine_reads(
+            bytes in proptest::array::uniform16(proptest::num::u8::ANY),
+            edits in proptest::collection::vec((0usize..24, proptest::num::u8::ANY), 0..3),
+            quoted in proptest::bool::ANY,
+        ) {
+            let id = SessionId::generate(&mut Fixed(bytes)).unwrap();
+            proptest::prop_assert_eq!(SessionId::from_text(id.to_text().as_bytes()), Some(id.clone()));
+            let mut text = id.to_text().as_bytes().to_vec();
+            for (at, byte) in edits {
+                if let Some(b) = text.get_mut(at) {
+                    // Mostly characters of the alphabet, so that spare bits get tested too.
+                    *b = if byte < 200 { b"AZaz09-_+/=QgwB"[usize::from(byte) % 15] } else { byte };
+                }
+            }
+            if quoted {
+                text.insert(0, b'"');
+                text.push(b'"');
+            }
+            proptest::prop_assert_eq!(
+                SessionId::from_text(&text).map(|id| id.0),
+                engine_reads(&text),
+                "{}", text.escape_ascii()
+            );
         }
     }
 
