@@ -113,9 +113,19 @@ impl<const N: usize> ArrayStore<N> {
     }
 
     /// The slot holding `id`: a scan of the keys alone, then the constant-time compare where one
-    /// matches (empty slots have key 0; a match there is skipped).
+    /// matches.
     fn position(&self, id: &SessionId) -> Option<usize> {
-        let key = id.scan_key();
+        self.find(id.scan_key(), |slot| slot.as_ref().is_some_and(|record| record.id() == id))
+    }
+
+    /// The first empty slot. Empty slots have key 0, so it is found by the same key scan (a
+    /// live session whose key happens to be 0 is passed over by the check of the slot).
+    fn free_slot(&self) -> Option<usize> {
+        self.find(0, Option::is_none)
+    }
+
+    /// The first slot whose key is `key` and which `wanted` accepts.
+    fn find(&self, key: u32, wanted: impl Fn(&Option<SessionRecord>) -> bool) -> Option<usize> {
         // Whole blocks of 32 keys, compared without a branch each: of a known length, the
         // compiler turns each block into a few vector compares. Only a block with a match is
         // looked at key by key.
@@ -124,20 +134,26 @@ impl<const N: usize> ArrayStore<N> {
         let tail = blocks.remainder();
         for (block, keys) in blocks.enumerate() {
             if keys.iter().fold(false, |seen, &k| seen | (k == key)) {
-                if let Some(at) = self.confirm(block * BLOCK, keys, key, id) {
+                if let Some(at) = self.confirm(block * BLOCK, keys, key, &wanted) {
                     return Some(at);
                 }
             }
         }
-        self.confirm(N - tail.len(), tail, key, id)
+        self.confirm(N - tail.len(), tail, key, &wanted)
     }
 
-    /// The slot among `keys` (which start at slot `first`) that holds `id`.
-    fn confirm(&self, first: usize, keys: &[u32], key: u32, id: &SessionId) -> Option<usize> {
+    /// The slot among `keys` (which start at slot `first`) with key `key` that `wanted` accepts.
+    fn confirm(
+        &self,
+        first: usize,
+        keys: &[u32],
+        key: u32,
+        wanted: &impl Fn(&Option<SessionRecord>) -> bool,
+    ) -> Option<usize> {
         let slots = self.slots.get(first..)?;
         keys.iter()
             .zip(slots)
-            .position(|(&k, slot)| k == key && slot.as_ref().is_some_and(|r| r.id() == id))
+            .position(|(&k, slot)| k == key && wanted(slot))
             .map(|offset| first + offset)
     }
 }
@@ -159,7 +175,7 @@ impl<const N: usize> SessionStore for ArrayStore<N> {
     }
 
     fn insert(&mut self, record: SessionRecord) -> Result<(), SessionRecord> {
-        let Some(at) = self.slots.iter().position(Option::is_none) else {
+        let Some(at) = self.free_slot() else {
             return Err(record);
         };
         if let (Some(key), Some(slot)) = (self.keys.get_mut(at), self.slots.get_mut(at)) {
@@ -276,6 +292,41 @@ mod tests {
                 (user % 3 != 0).then_some(UserId(user as u64))
             );
         }
+    }
+
+    /// Empty slots are found by their key 0 and then checked: a live session whose key is 0 is
+    /// never taken for a free slot, and the first truly free slot is used.
+    #[test]
+    fn sessions_with_key_zero_are_not_free_slots() {
+        struct ZeroKeys(u8);
+        impl crate::gate::IdSource for ZeroKeys {
+            fn fill(&mut self, bytes: &mut [u8]) -> Result<(), crate::gate::IdSourceError> {
+                self.0 = self.0.wrapping_add(1);
+                for (i, b) in bytes.iter_mut().enumerate() {
+                    *b = if i < 4 { 0 } else { self.0 };
+                }
+                Ok(())
+            }
+        }
+        let mut ids = ZeroKeys(0);
+        let mut new = |user| {
+            SessionRecord::new(SessionId::generate(&mut ids).unwrap(), UserId(user), Instant(0), 1)
+        };
+        let mut store = ArrayStore::<3>::new();
+        let first = new(1);
+        let first_id = first.id().clone();
+        assert_eq!(first_id.scan_key(), 0);
+        store.insert(first).unwrap();
+        store.insert(new(2)).unwrap();
+        store.insert(new(3)).unwrap();
+        assert!(store.insert(new(4)).is_err(), "full, though every key is 0");
+        assert!(store.remove(&first_id));
+        let fifth = new(5);
+        let fifth_id = fifth.id().clone();
+        store.insert(fifth).unwrap();
+        let users: std::vec::Vec<u64> = store.iter().map(|r| r.user.0).collect();
+        assert_eq!(users, [5, 2, 3], "the freed first slot was reused, no live one overwritten");
+        assert_eq!(store.find_mut(&fifth_id).unwrap().user, UserId(5));
     }
 
     #[test]
