@@ -57,6 +57,11 @@ impl Preferences {
 /// The name of the first element of a `Prefer` list (what comes before its first `=` or `;`,
 /// trimmed) and the rest of the list after the element's `,` (`None` when it was the last). Only
 /// separators outside quoted strings count; a backslash inside one escapes the next byte.
+///
+/// These are the quote rules of [`split_unquoted`](crate::head::fields::split_unquoted), fused
+/// into one match with the separators on purpose: fed through a shared quote tracker (an iterator
+/// or a per-byte state method) the same reading cost ~90 more instructions per gate request, a
+/// quarter of this reader's cost.
 fn first_element_name(list: &[u8]) -> (&[u8], Option<&[u8]>) {
     let mut name_end = None;
     let mut quoted = false;
