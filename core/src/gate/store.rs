@@ -246,15 +246,15 @@ mod tests {
         assert_eq!(store.capacity(), 2);
     }
 
-    /// Ids whose first four bytes are all alike, so every stored key matches every lookup's and
-    /// only the full compare tells them apart.
-    struct SameScanKey(u8);
+    /// Distinct ids whose first four bytes, and so whose scan keys, are all `self.0`: every stored
+    /// key matches every lookup's, and only the full compare tells the ids apart.
+    struct SharedScanKey(u8, u8);
 
-    impl crate::gate::IdSource for SameScanKey {
+    impl crate::gate::IdSource for SharedScanKey {
         fn fill(&mut self, bytes: &mut [u8]) -> Result<(), crate::gate::IdSourceError> {
-            self.0 = self.0.wrapping_add(1);
+            self.1 = self.1.wrapping_add(1);
             for (i, b) in bytes.iter_mut().enumerate() {
-                *b = if i < 4 { 0xAB } else { self.0 };
+                *b = if i < 4 { self.0 } else { self.1 };
             }
             Ok(())
         }
@@ -264,7 +264,7 @@ mod tests {
     /// when keys collide, and after removals have left holes.
     #[test]
     fn finds_every_slot_when_scan_keys_collide() {
-        let mut ids = SameScanKey(0);
+        let mut ids = SharedScanKey(0xAB, 0);
         let mut store = ArrayStore::<70>::new();
         let mut held = std::vec::Vec::new();
         for user in 0..70 {
@@ -298,17 +298,7 @@ mod tests {
     /// never taken for a free slot, and the first truly free slot is used.
     #[test]
     fn sessions_with_key_zero_are_not_free_slots() {
-        struct ZeroKeys(u8);
-        impl crate::gate::IdSource for ZeroKeys {
-            fn fill(&mut self, bytes: &mut [u8]) -> Result<(), crate::gate::IdSourceError> {
-                self.0 = self.0.wrapping_add(1);
-                for (i, b) in bytes.iter_mut().enumerate() {
-                    *b = if i < 4 { 0 } else { self.0 };
-                }
-                Ok(())
-            }
-        }
-        let mut ids = ZeroKeys(0);
+        let mut ids = SharedScanKey(0, 0);
         let mut new = |user| {
             SessionRecord::new(SessionId::generate(&mut ids).unwrap(), UserId(user), Instant(0), 1)
         };
