@@ -191,14 +191,20 @@ mod tests {
         }
     }
 
-    fn inspect(gate: &mut SessionGate<'_, IndexedStore>, head: &str, now: u64) -> Decision {
-        let head = format!("GET /api HTTP/1.1\r\nHost: h\r\n{head}\r\n");
+    /// The gate's decision on a request with `headers`, at `now` (milliseconds).
+    fn inspect(
+        gate: &mut SessionGate<'_, IndexedStore>,
+        ids: &mut OneBucket,
+        headers: &str,
+        now: u64,
+    ) -> Decision {
+        let head = format!("GET /api HTTP/1.1\r\nHost: h\r\n{headers}\r\n");
         match gate.inspect_request(
             &mut HeadReader::new(),
             head.as_bytes(),
             Instant(now),
             &mut Numbered,
-            &mut OneBucket(0),
+            ids,
         ) {
             Ok(Progress::Complete { value, .. }) => value,
             other => panic!("{other:?}"),
@@ -219,19 +225,9 @@ mod tests {
             3 => "dTM6cHc=",
             _ => unreachable!("users 1 to 3"),
         };
-        let head = format!(
-            "GET /api HTTP/1.1\r\nHost: h\r\nAuthorization: Basic {auth}\r\nPrefer: persistent-auth\r\nSession-TTL: 1\r\n\r\n"
-        );
-        let decision = match gate.inspect_request(
-            &mut HeadReader::new(),
-            head.as_bytes(),
-            Instant(minutes * 60_000),
-            &mut Numbered,
-            ids,
-        ) {
-            Ok(Progress::Complete { value, .. }) => value,
-            other => panic!("{other:?}"),
-        };
+        let headers =
+            format!("Authorization: Basic {auth}\r\nPrefer: persistent-auth\r\nSession-TTL: 1\r\n");
+        let decision = inspect(gate, ids, &headers, minutes * 60_000);
         match decision.verdict() {
             Verdict::Granted(Granted::Login, who) => assert_eq!(who, UserId(user)),
             Verdict::Refused(refusal) => return Err(refusal),
@@ -262,7 +258,7 @@ mod tests {
         assert_eq!(gate.store().count_live(UserId(3), Instant(0)), 0);
 
         // A logout frees a place under the cap.
-        let logout = inspect(&mut gate, &first, 0);
+        let logout = inspect(&mut gate, &mut ids, &first, 0);
         assert_eq!(logout.verdict(), Verdict::Granted(Granted::LastRequest, UserId(1)));
         gate.finish(logout);
         assert_eq!(gate.store().count_live(UserId(1), Instant(0)), 1);
